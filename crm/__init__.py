@@ -1,0 +1,1 @@
+"""crm: who hires and where each candidate stands (companies, openings, pipeline, scores)."""

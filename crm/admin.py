@@ -1,0 +1,198 @@
+"""Admin for the crm app: companies, openings, pipeline, scores, partners, reports."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from config.errors import DomainError
+
+from . import pipeline
+from .models import (
+    Activity,
+    Candidacy,
+    Company,
+    Contact,
+    FitScore,
+    Opening,
+    OpeningRequirement,
+    Partner,
+    PartnerAPIKey,
+    Placement,
+    ScoringRun,
+    StageChange,
+    WebhookEndpoint,
+    WeeklyReport,
+)
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "native_name", "kind", "is_client", "is_off_limits", "funding_stage", "city"]
+    list_filter = ["kind", "is_client", "is_off_limits", "funding_stage"]
+    search_fields = ["name", "native_name"]
+    list_select_related = []
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "native_name", "title", "company", "email"]
+    list_filter = ["company__kind"]
+    search_fields = ["full_name", "native_name", "email", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+
+
+class OpeningRequirementInline(admin.TabularInline):
+    model = OpeningRequirement
+    extra = 0
+    autocomplete_fields = ["specialty"]
+
+
+@admin.register(Opening)
+class OpeningAdmin(admin.ModelAdmin):
+    list_display = ["title", "company", "function", "level", "city", "status", "band_min", "band_max", "owner", "opened_on"]
+    list_filter = ["status", "function", "level", "company__kind", "is_remote"]
+    search_fields = ["title", "company__name", "city"]
+    list_select_related = ["company", "owner"]
+    autocomplete_fields = ["company", "owner", "manager", "shared_with"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [OpeningRequirementInline]
+
+
+@admin.register(OpeningRequirement)
+class OpeningRequirementAdmin(admin.ModelAdmin):
+    list_display = ["opening", "specialty", "weight", "is_must_have"]
+    list_filter = ["is_must_have", "specialty"]
+    search_fields = ["opening__title", "specialty__name"]
+    list_select_related = ["opening__company", "specialty"]
+    autocomplete_fields = ["opening", "specialty"]
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_stage", "to_stage", "changed_at", "changed_by", "note", "is_reopen"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Candidacy)
+class CandidacyAdmin(admin.ModelAdmin):
+    """Candidacies; the stage is read-only here and moves through the pipeline actions."""
+
+    list_display = ["candidate", "opening", "stage", "stage_changed_at", "owner"]
+    list_filter = ["stage", "opening__status", "opening__company"]
+    search_fields = ["candidate__full_name", "candidate__native_name", "opening__title", "opening__company__name"]
+    list_select_related = ["candidate", "opening__company", "owner"]
+    autocomplete_fields = ["candidate", "opening", "owner", "submitted_by"]
+    readonly_fields = ["stage", "stage_changed_at", "created_at", "updated_at"]
+    inlines = [StageChangeInline]
+    actions = ["move_to_contacted", "move_to_screening", "move_to_submitted"]
+
+    def _move(self, request, queryset, stage: str) -> None:
+        moved = 0
+        for candidacy in queryset:
+            try:
+                pipeline.candidacy_move_stage(candidacy=candidacy, to_stage=stage, actor=request.user)
+                moved += 1
+            except (DomainError, ValidationError) as exc:
+                self.message_user(request, f"{candidacy}: {exc}", messages.ERROR)
+        if moved:
+            self.message_user(request, f"{moved} moved to {Candidacy.Stage(stage).label}.", messages.SUCCESS)
+
+    @admin.action(description="Move to Contacted")
+    def move_to_contacted(self, request, queryset):
+        self._move(request, queryset, Candidacy.Stage.CONTACTED)
+
+    @admin.action(description="Move to Screening")
+    def move_to_screening(self, request, queryset):
+        self._move(request, queryset, Candidacy.Stage.SCREENING)
+
+    @admin.action(description="Move to Submitted")
+    def move_to_submitted(self, request, queryset):
+        self._move(request, queryset, Candidacy.Stage.SUBMITTED)
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["candidacy", "from_stage", "to_stage", "changed_at", "changed_by", "is_reopen"]
+    list_filter = ["to_stage", "from_stage", "is_reopen"]
+    search_fields = ["candidacy__candidate__full_name", "candidacy__opening__title", "note"]
+    list_select_related = ["candidacy__candidate", "candidacy__opening__company", "changed_by"]
+    readonly_fields = ["candidacy", "from_stage", "to_stage", "changed_at", "changed_by", "note", "is_reopen"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["subject", "kind", "candidate", "candidacy", "occurred_at", "due_at", "completed_at"]
+    list_filter = ["kind", "occurred_at"]
+    search_fields = ["subject", "body", "candidate__full_name", "candidate__native_name"]
+    list_select_related = ["candidate", "candidacy__opening"]
+    autocomplete_fields = ["candidate", "candidacy", "created_by"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["candidacy", "start_on", "first_year_cash", "fee", "invoice_status", "guarantee_ends_on"]
+    list_filter = ["invoice_status", "start_on"]
+    search_fields = ["candidacy__candidate__full_name", "candidacy__opening__title"]
+    list_select_related = ["candidacy__candidate", "candidacy__opening"]
+    autocomplete_fields = ["candidacy"]
+
+
+@admin.register(FitScore)
+class FitScoreAdmin(admin.ModelAdmin):
+    list_display = ["opening", "candidate", "score", "is_excluded", "scorer_version", "computed_at"]
+    list_filter = ["is_excluded", "scorer_version", "opening"]
+    search_fields = ["candidate__full_name", "candidate__native_name", "opening__title"]
+    list_select_related = ["candidate", "opening__company"]
+    readonly_fields = ["computed_at"]
+
+
+@admin.register(ScoringRun)
+class ScoringRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "trigger", "status", "opening_count", "candidate_count", "pair_count", "rows_written", "finished_at"]
+    list_filter = ["status", "trigger"]
+    search_fields = ["error", "scorer_version"]
+    list_select_related = []
+    readonly_fields = ["started_at", "finished_at"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "contact_email", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "contact_email", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+
+
+@admin.register(PartnerAPIKey)
+class PartnerAPIKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "partner", "prefix", "created", "expiry_date", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "prefix", "partner__name"]
+    list_select_related = ["partner"]
+    readonly_fields = ["prefix", "hashed_key", "created"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "partner", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "partner__name"]
+    list_select_related = ["partner"]
+
+
+@admin.register(WeeklyReport)
+class WeeklyReportAdmin(admin.ModelAdmin):
+    list_display = ["manager", "week_start_on", "language", "sent_at"]
+    list_filter = ["week_start_on", "language"]
+    search_fields = ["manager__username", "manager__email"]
+    list_select_related = ["manager"]
+    readonly_fields = ["created_at", "sent_at"]

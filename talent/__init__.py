@@ -1,0 +1,1 @@
+"""talent: who the people are. Candidates, their publications, venues and specialties."""

@@ -1,0 +1,26 @@
+"""Reusable, chainable candidate filters."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class CandidateQuerySet(models.QuerySet):
+    """Named filters for candidates: ``Candidate.objects.phd().search("欧阳")``."""
+
+    def phd(self) -> CandidateQuerySet:
+        return self.filter(highest_degree="phd")
+
+    def real(self) -> CandidateQuerySet:
+        """Exclude the clearly fictional demo candidates."""
+        return self.filter(is_fictional=False)
+
+    def search(self, text: str) -> CandidateQuerySet:
+        """Match ``text`` against the Latin and native-script names and the e-mail."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(full_name__icontains=text) | Q(native_name__icontains=text) | Q(email__icontains=text)
+        )
