@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from config.errors import DomainError
+from talent.admin import CandidateAdmin as TalentCandidateAdmin
+from talent.models import Candidate
 
 from . import pipeline
 from .models import (
@@ -196,3 +198,23 @@ class WeeklyReportAdmin(admin.ModelAdmin):
     search_fields = ["manager__username", "manager__email"]
     list_select_related = ["manager"]
     readonly_fields = ["created_at", "sent_at"]
+
+
+class CandidacyInline(admin.TabularInline):
+    model = Candidacy
+    fk_name = "candidate"
+    extra = 0
+    fields = ["opening", "stage", "stage_changed_at", "owner"]
+    readonly_fields = ["stage", "stage_changed_at"]
+    autocomplete_fields = ["opening", "owner"]
+    show_change_link = True
+
+
+# The candidate page grows with the apps above talent: crm adds the pipeline (and fit
+# scores); compensation subclasses this class again to add offers. talent imports neither.
+admin.site.unregister(Candidate)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(TalentCandidateAdmin):
+    inlines = [*TalentCandidateAdmin.inlines, CandidacyInline]
