@@ -17,6 +17,7 @@ from djmoney.models.validators import MinMoneyValidator
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .querysets import CandidateQuerySet
+from .services import names as name_rules
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -179,6 +180,7 @@ class Candidate(models.Model):
     dblp_pid = models.CharField(_("DBLP person id"), max_length=80, blank=True)
     orcid = models.CharField(_("ORCID"), max_length=19, blank=True)
     github_url = models.URLField(_("GitHub"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), max_length=300, blank=True)
     homepage_url = models.URLField(_("homepage"), blank=True)
     current_compensation = MoneyField(
         _("current compensation"), max_digits=14, decimal_places=2, null=True, blank=True,
@@ -203,6 +205,14 @@ class Candidate(models.Model):
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     retain_until_on = models.DateField(_("retain until"), null=True, blank=True)
     is_fictional = models.BooleanField(_("fictional (demo)"), default=False)
+    name_key = models.CharField(
+        _("name key"), max_length=200, blank=True, editable=False,
+        help_text=_("Full name folded: lower case, no accents, no spaces (identity resolution)."),
+    )
+    name_ends_key = models.CharField(
+        _("name ends key"), max_length=200, blank=True, editable=False,
+        help_text=_("First and last word of the folded name, sorted (identity resolution)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -233,6 +243,8 @@ class Candidate(models.Model):
             models.Index(fields=["orcid"], name="candidate_orcid_idx"),
             models.Index(fields=["openreview_id"], name="candidate_openreview_idx"),
             models.Index(fields=["google_scholar_id"], name="candidate_scholar_idx"),
+            models.Index(fields=["name_key"], name="candidate_name_key_idx"),
+            models.Index(fields=["name_ends_key"], name="candidate_name_ends_idx"),
         ]
 
     def __str__(self) -> str:
@@ -242,7 +254,16 @@ class Candidate(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.email = normalise_email(self.email)
+        self.set_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"name_key", "name_ends_key"}
         super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        """Derive ``name_key`` and ``name_ends_key`` from ``full_name`` (``bulk_create`` callers call this)."""
+        self.name_key = name_rules.name_key(self.full_name)
+        self.name_ends_key = name_rules.name_ends_key(self.full_name)
 
 
 class Publication(models.Model):
@@ -328,3 +349,137 @@ class ResearchProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate}: {self.tier1_papers} top-tier papers"
+
+
+class CareerEntry(models.Model):
+    """A job or a degree of a candidate, as a resume states it, with the date precision kept.
+
+    JSON Resume writes dates as ``2013``, ``2013-12`` or ``2013-12-02``: ``start_on`` holds
+    the first day of what was written and ``start_precision`` says which parts were given,
+    so ``2013`` is never shown as 1 January 2013.
+    """
+
+    class Kind(models.TextChoices):
+        WORK = "work", _("Work")
+        EDUCATION = "education", _("Education")
+
+    class Precision(models.TextChoices):
+        YEAR = "year", _("Year")
+        MONTH = "month", _("Year and month")
+        DAY = "day", _("Day")
+
+    candidate = models.ForeignKey(Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="career_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    title = models.CharField(_("title or degree"), max_length=200, blank=True)
+    area = models.CharField(_("area of study"), max_length=200, blank=True)
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(_("start precision"), max_length=10, choices=Precision.choices, blank=True)
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(_("end precision"), max_length=10, choices=Precision.choices, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Candidate.Source.choices, default=Candidate.Source.MANUAL)
+
+    class Meta:
+        verbose_name = _("career entry")
+        verbose_name_plural = _("career entries")
+        ordering = ["candidate", "kind", "-start_on"]
+        indexes = [models.Index(fields=["candidate", "kind"], name="career_candidate_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} @ {self.organisation}"
+
+
+class ImportRun(models.Model):
+    """One run of an importer: what file, what format, who, and what happened.
+
+    ``summary`` is the report's totals (``rows``, ``created``, ``updated``, ``merged``,
+    ``flagged``, ``skipped``, ``errors``, ...); ``issues`` the rows that were not simply
+    created or updated (skipped, flagged, errors) with their reasons, capped in length.
+    """
+
+    format = models.CharField(_("format"), max_length=20)
+    file_name = models.CharField(_("file name"), max_length=300, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    is_dry_run = models.BooleanField(_("dry run"), default=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    issues = models.JSONField(_("rows with issues"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class PossibleDuplicate(models.Model):
+    """Two candidates that may be one person, below the certainty threshold: a recruiter decides.
+
+    The pair is stored with ``candidate_a_id < candidate_b_id`` so that one pair has one row.
+    ``score`` is 0-100 (see :mod:`talent.services.dedup` for how it is computed) and
+    ``reason`` says, readably, what agreed and what did not.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MERGED = "merged", _("Merged")
+        DISMISSED = "dismissed", _("Not the same person")
+
+    candidate_a = models.ForeignKey(Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="+")
+    candidate_b = models.ForeignKey(Candidate, verbose_name=_("possible duplicate"), on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    import_run = models.ForeignKey(ImportRun, verbose_name=_("found by import"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="possible_duplicates")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["status", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate_a", "candidate_b"], name="possibleduplicate_pair_unique"),
+            models.CheckConstraint(condition=Q(candidate_a__lt=models.F("candidate_b")), name="possibleduplicate_pair_ordered"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="possibleduplicate_score_range"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="possibleduplicate_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_a_id} ~ {self.candidate_b_id} ({self.score})"
+
+
+class CandidateMerge(models.Model):
+    """A record of duplicates folded into a surviving candidate (:func:`talent.services.merge.candidate_merge`).
+
+    ``merged_ids`` are the ids the duplicates had; ``snapshot`` holds each duplicate's
+    fields as they were (``{"<id>": {"full_name": ..., ...}}``) and ``moved`` what was
+    moved or dropped per relation (``{"authorships": {"moved": 3, "dropped": 1}, ...}``).
+    """
+
+    survivor = models.ForeignKey(Candidate, verbose_name=_("surviving candidate"), null=True, on_delete=models.SET_NULL,
+                                 related_name="merges")
+    merged_ids = models.JSONField(_("merged candidate ids"), default=list)
+    snapshot = models.JSONField(_("snapshot of the merged records"), default=dict)
+    moved = models.JSONField(_("relations moved"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate merge")
+        verbose_name_plural = _("candidate merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_ids} → {self.survivor_id}"
