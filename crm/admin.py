@@ -3,8 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
+from talent.errors import DomainError
 from talent.models import Candidate
 
 from . import pipeline

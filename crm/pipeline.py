@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError
+from talent.errors import DomainError
 
 from .models import Candidacy, StageChange
 

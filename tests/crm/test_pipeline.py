@@ -2,9 +2,9 @@
 
 import pytest
 
-from config.errors import DomainError
 from crm import pipeline
 from crm.models import Candidacy, StageChange
+from talent.errors import DomainError
 from tests.crm.factories import CandidacyFactory, UserFactory
 
 Stage = Candidacy.Stage

@@ -1,0 +1,18 @@
+"""Celery entry points of the talent app (thin: they call services)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def research_profiles_refresh_task(candidate_ids: list[int]) -> int:
+    """Recompute the research profiles of ``candidate_ids``; return how many rows were written.
+
+    Idempotent: the profile is a pure function of the authorships, so a retried or
+    duplicated delivery writes the same rows. Candidates deleted meanwhile are ignored.
+    """
+    from talent.services.profile import research_profiles_refresh
+
+    return research_profiles_refresh(candidate_ids)
