@@ -1,11 +1,15 @@
-"""Models of the compensation app: Offer.
+"""Models of the compensation app: Offer and FxRate.
 
-Every amount of one offer is in the offer's ``currency`` (ISO 4217); amounts are
-Decimal, never float. Valuation lives in :mod:`compensation.valuation`.
+Every amount of one offer is in one currency (ISO 4217), checked by ``Offer.clean()``;
+amounts are Decimal, never float. Valuation lives in :mod:`compensation.valuation`,
+status changes in :mod:`compensation.services`, exchange rates in :mod:`compensation.fx`.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -86,5 +90,123 @@ class Offer(models.Model):
             models.Index(fields=["status", "deadline_on"], name="offer_status_deadline_idx"),
         ]
 
+    #: Money fields of an offer; all of one offer share one currency.
+    MONEY_FIELDS: tuple[str, ...] = (
+        "monthly_base", "annual_base", "target_bonus", "sign_on", "relocation",
+        "rsu_grant_value", "share_price", "option_strike", "option_fair_value",
+    )
+
+    #: Allowed status changes (issue 5): a draft is extended or withdrawn; an extended
+    #: offer is accepted, declined, expires or is withdrawn; the other four are final.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.DRAFT: frozenset({Status.EXTENDED, Status.WITHDRAWN}),
+        Status.EXTENDED: frozenset({Status.ACCEPTED, Status.DECLINED, Status.EXPIRED, Status.WITHDRAWN}),
+        Status.ACCEPTED: frozenset(),
+        Status.DECLINED: frozenset(),
+        Status.EXPIRED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
+
     def __str__(self) -> str:
         return f"{self.company} → {self.candidate} ({self.get_status_display()})"
+
+    @property
+    def currency(self) -> str | None:
+        """The offer's ISO 4217 currency: that of its base pay, else of any money field; ``None`` if none."""
+        for name in self.MONEY_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                return value.currency.code
+        return None
+
+    def clean(self) -> None:
+        """Check the rules across this offer's own fields; errors are keyed by field.
+
+        * one currency for every money field, each with at most its minor-unit decimals;
+        * base pay: monthly base or annual base, not both, at least one;
+        * bonus: an amount or a percentage, not both;
+        * equity fields match ``equity_kind`` (RSUs: grant value, or shares with a price;
+          options: shares, strike and fair value per share);
+        * vesting: a per-year schedule has one non-negative percentage per vesting year
+          summing to exactly 100; the cliff is within the vesting period.
+        """
+        from .money import minor_unit_exponent
+        from .valuation import vesting_schedule_validate
+
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        currency = self.currency
+        for name in self.MONEY_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value.currency.code != currency:
+                add(name, _("Every amount of an offer must be in the same currency (%(currency)s).") % {"currency": currency})
+            elif value.amount < 0:
+                add(name, _("The amount must not be negative."))
+            else:
+                places = minor_unit_exponent(value.currency.code)
+                exponent = value.amount.normalize().as_tuple().exponent if value.amount else 0
+                if isinstance(exponent, int) and -exponent > places:
+                    add(name, _("At most %(places)d decimal places are allowed in %(currency)s.")
+                        % {"places": places, "currency": value.currency.code})
+        if self.monthly_base is None and self.annual_base is None:
+            add("monthly_base", _("Give the monthly base (with months per year) or the annual base."))
+        if self.monthly_base is not None and self.annual_base is not None:
+            add("annual_base", _("Give either the monthly base or the annual base, not both."))
+        if self.target_bonus is not None and self.target_bonus_percent is not None:
+            add("target_bonus_percent", _("Give the bonus as an amount or as a percentage of base, not both."))
+        if self.equity_kind == self.EquityKind.RSU:
+            has_value = self.rsu_grant_value is not None
+            has_shares = self.rsu_shares is not None and self.share_price is not None
+            if has_value == has_shares:
+                add("rsu_grant_value", _("Give the RSU grant value, or the number of shares and the share price (one of the two)."))
+        elif self.equity_kind == self.EquityKind.OPTIONS:
+            for name in ("option_shares", "option_strike", "option_fair_value"):
+                if getattr(self, name) is None:
+                    add(name, _("Stock options need the number of shares, the strike and the fair value per share."))
+        else:
+            for name in ("rsu_grant_value", "rsu_shares", "share_price", "option_shares", "option_strike", "option_fair_value"):
+                if getattr(self, name) not in (None, ""):
+                    add("equity_kind", _("Choose RSUs or stock options for the equity amounts given."))
+                    break
+        if (self.equity_kind != self.EquityKind.NONE or self.vesting_schedule) and self.vesting_years:
+            try:
+                vesting_schedule_validate(self.vesting_schedule, years=self.vesting_years,
+                                          cliff_months=self.cliff_months, field="vesting_schedule")
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        add(field, message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class FxRate(models.Model):
+    """One reference fixing: how many units of ``currency`` one euro bought on ``rate_on``.
+
+    Loaded from the ECB's euro foreign exchange reference rates by
+    ``manage.py load_fx_rates`` (see :mod:`compensation.fx`). Cross rates go through the
+    euro: USD->CNY = (CNY per EUR) / (USD per EUR).
+    """
+
+    rate_on = models.DateField(_("fixing date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    rate_per_eur = models.DecimalField(_("units per euro"), max_digits=20, decimal_places=10)
+    source = models.CharField(_("source"), max_length=40, default="ECB")
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-rate_on", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "currency", "rate_on"], name="fxrate_unique_fixing"),
+            models.CheckConstraint(condition=Q(rate_per_eur__gt=Decimal(0)), name="fxrate_positive"),
+        ]
+        indexes = [models.Index(fields=["currency", "-rate_on"], name="fxrate_currency_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rate_on} 1 EUR = {self.rate_per_eur} {self.currency} ({self.source})"
