@@ -6,12 +6,18 @@ import factory
 from djmoney.money import Money
 from factory.django import DjangoModelFactory
 
-from compensation.models import Offer
-from tests.crm.factories import CompanyFactory
+from compensation.models import FxRate, Offer
+from tests.crm.factories import CandidacyFactory, CompanyFactory
 from tests.talent.factories import CandidateFactory
 
 
 class OfferFactory(DjangoModelFactory):
+    """A draft 16-month CNY offer (100,000 x 16 = 1,600,000 a year) from an AI-unicorn client.
+
+    Traits: ``big_tech`` (a listed big tech, 125,000 x 16 = 2,000,000 a year, RSUs
+    5/15/40/40); ``extended``/``accepted`` statuses are set directly for reads only.
+    """
+
     class Meta:
         model = Offer
 
@@ -19,3 +25,30 @@ class OfferFactory(DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     monthly_base = Money(Decimal("100000"), "CNY")
     months_per_year = Decimal("16")
+
+    class Params:
+        big_tech = factory.Trait(
+            company=factory.SubFactory(CompanyFactory, big_tech=True),
+            monthly_base=Money(Decimal("125000"), "CNY"),
+            equity_kind=Offer.EquityKind.RSU,
+            rsu_grant_value=Money(Decimal("2000000"), "CNY"),
+            vesting_schedule=[5, 15, 40, 40],
+            status=Offer.Status.EXTENDED,
+        )
+
+
+class CandidacyOfferFactory(OfferFactory):
+    """An offer tied to a candidacy (same candidate, the opening's company)."""
+
+    candidacy = factory.SubFactory(CandidacyFactory)
+    candidate = factory.LazyAttribute(lambda o: o.candidacy.candidate)
+    company = factory.LazyAttribute(lambda o: o.candidacy.opening.company)
+
+
+class FxRateFactory(DjangoModelFactory):
+    class Meta:
+        model = FxRate
+
+    currency = "USD"
+    rate_per_eur = Decimal("1.1172")
+    source = "ECB"

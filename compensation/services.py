@@ -1,0 +1,282 @@
+"""Every change to an offer: create, update a draft, and the status moves.
+
+Statuses (``Offer.TRANSITIONS``)::
+
+    draft ──extend──> extended ──accept──> accepted
+      │                  ├──decline──> declined
+      │                  ├──expire───> expired   (deadline passed: offers_expire_overdue)
+      └──withdraw──>  withdrawn <──withdraw──┘
+
+Pipeline rule (decided here, issue 5): an offer tied to a candidacy moves the candidacy
+on through :func:`crm.pipeline.candidacy_move_stage`, one recorded step at a time, in
+the same transaction as the offer's change:
+
+* **extend** brings the candidacy to ``offer``: from ``submitted`` it goes
+  ``submitted -> interviewing -> offer``, from ``interviewing`` one step; a candidacy
+  not yet submitted to the client cannot get an offer extended (the client has not seen
+  the candidate), and a rejected or withdrawn one gets no offer at all;
+* **accept** brings it on to ``placed`` (through ``offer`` if the offer was extended
+  before the candidacy reached it); other draft or extended offers of the same
+  candidacy are withdrawn (they are superseded versions);
+* **decline**, **expire** and **withdraw** do not move the candidacy: the recruiter
+  decides whether to negotiate again or withdraw the candidacy.
+
+An offer from a non-client company (the competing big-tech offer) has no candidacy and
+just changes status. Every money input goes through :func:`compensation.money.parse_money`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from config.errors import DomainError
+from crm.models import Candidacy, Company
+from crm.pipeline import FORWARD, candidacy_move_stage
+from talent.models import Candidate
+
+from .models import Offer
+from .money import minor_unit_exponent, parse_currency, parse_decimal, parse_money
+
+Stage = Candidacy.Stage
+Status = Offer.Status
+
+#: Fields a caller may set on an offer (money ones parsed with parse_money).
+TERM_FIELDS: tuple[str, ...] = (
+    "title", "monthly_base", "months_per_year", "annual_base", "target_bonus", "target_bonus_percent",
+    "sign_on", "relocation", "equity_kind", "rsu_grant_value", "rsu_shares", "share_price",
+    "option_shares", "option_strike", "option_fair_value", "vesting_years", "cliff_months",
+    "vesting_schedule", "deadline_on", "notes",
+)
+#: The money columns hold 2 decimals: no amount may have more (nor more than its currency's minor unit).
+COLUMN_DECIMALS = 2
+
+
+class IllegalOfferTransition(DomainError):
+    """A status change ``Offer.TRANSITIONS`` does not allow; names both statuses."""
+
+    def __init__(self, from_status: str, to_status: str) -> None:
+        message = _("An offer cannot go from %(from)s to %(to)s.") % {
+            "from": Status(from_status).label, "to": Status(to_status).label}
+        super().__init__(message, fields={"status": [message]})
+        self.from_status = from_status
+        self.to_status = to_status
+
+
+def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    """Validate caller terms: no unknown names, no floats; money as ``Money`` or amount + ``currency``."""
+    unknown = set(terms) - set(TERM_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown offer fields: {sorted(unknown)}")
+    clean: dict[str, Any] = {}
+    for name, value in terms.items():
+        if name in Offer.MONEY_FIELDS and value is not None:
+            if isinstance(value, Money):
+                amount, code = value.amount, value.currency.code
+            elif currency is None:
+                raise ValidationError({name: [_("Give the currency (ISO 4217 code) with the amount.")]})
+            else:
+                amount, code = value, currency
+            code = parse_currency(code, field=name)
+            value = parse_money(amount, code, field=name,
+                                max_decimal_places=min(COLUMN_DECIMALS, minor_unit_exponent(code)))
+        elif name in ("months_per_year", "target_bonus_percent") and value is not None:
+            value = parse_decimal(value, field=name, max_decimal_places=2)
+        clean[name] = value
+    return clean
+
+
+def _check_candidacy(offer: Offer) -> None:
+    candidacy = offer.candidacy
+    if candidacy is None:
+        return
+    if candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN):
+        message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(candidacy.stage).label}
+        raise DomainError(message, fields={"candidacy": [message]})
+    if candidacy.candidate_id != offer.candidate_id:
+        raise ValidationError({"candidacy": [_("The candidacy belongs to another candidate.")]})
+    if candidacy.opening.company_id != offer.company_id:
+        raise ValidationError({"candidacy": [_("The candidacy is for an opening at another company.")]})
+
+
+@transaction.atomic
+def offer_create(
+    *, candidate: Candidate, company: Company, candidacy: Candidacy | None = None, currency: str | None = None,
+    status: str = Status.DRAFT, actor: AbstractBaseUser | None = None, **terms: Any,
+) -> Offer:
+    """Create an offer, a draft by default.
+
+    Args:
+        candidate: Who receives it.
+        company: Who makes it: a client, or a competitor (big tech) with ``candidacy=None``.
+        candidacy: The pipeline entry it belongs to; not rejected or withdrawn.
+        currency: ISO 4217 code for amounts given as ``str``/``Decimal``; ``Money`` values
+            carry their own. All amounts of one offer must share one currency.
+        status: ``draft``, or ``extended`` to record an offer the candidate already holds
+            (a competing offer); an extended client offer moves the candidacy (see module doc).
+        terms: Any of :data:`TERM_FIELDS`; money as ``Money`` or as a string amount.
+
+    Returns:
+        The saved offer.
+
+    Raises:
+        ValidationError: A field error (float, negative amount, too many decimals, "¥",
+            mixed currencies, impossible vesting schedule, ...), keyed by field.
+        DomainError: The candidacy is rejected or withdrawn.
+    """
+    if status not in (Status.DRAFT, Status.EXTENDED):
+        raise DomainError(_("A new offer is a draft or an extended offer."), fields={"status": [_("Draft or extended.")]})
+    offer = Offer(candidate=candidate, company=company, candidacy=candidacy, status=Status.DRAFT, **_terms(terms, currency))
+    _check_candidacy(offer)
+    offer.full_clean()
+    offer.save()
+    if status == Status.EXTENDED:
+        offer = offer_extend(offer=offer, actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> Offer:
+    """Change the terms of a draft offer (an extended offer is revised by a new draft).
+
+    Raises:
+        DomainError: The offer is no longer a draft.
+        ValidationError: As for :func:`offer_create`.
+    """
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.status != Status.DRAFT:
+        raise DomainError(_("Only a draft offer can be changed; make a new draft to revise it."))
+    clean = _terms(terms, currency)
+    for name, value in clean.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    update_fields = ["updated_at"]
+    for name in clean:
+        update_fields.append(name)
+        if name in Offer.MONEY_FIELDS:
+            update_fields.append(f"{name}_currency")
+    locked.save(update_fields=update_fields)
+    return locked
+
+
+def _lock(offer: Offer) -> Offer:
+    return Offer.objects.select_for_update().select_related("candidacy__opening").get(pk=offer.pk)
+
+
+def _set_status(offer: Offer, to_status: str) -> Offer:
+    if to_status not in Offer.TRANSITIONS[offer.status]:
+        raise IllegalOfferTransition(offer.status, to_status)
+    offer.status = to_status
+    offer.save(update_fields=["status", "updated_at"])
+    return offer
+
+
+def _advance_candidacy(candidacy: Candidacy, to_stage: str, *, actor, note: str) -> Candidacy:
+    """Move ``candidacy`` forward to ``to_stage`` one recorded step at a time (from ``submitted`` on)."""
+    current = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+    if current.stage in (Stage.REJECTED, Stage.WITHDRAWN):
+        message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(current.stage).label}
+        raise DomainError(message, fields={"candidacy": [message]})
+    if FORWARD.index(current.stage) < FORWARD.index(Stage.SUBMITTED):
+        message = _("Submit the candidate to the client before an offer is extended; the candidacy is %(stage)s.") % {
+            "stage": Stage(current.stage).label}
+        raise DomainError(message, fields={"candidacy": [message]})
+    while FORWARD.index(current.stage) < FORWARD.index(to_stage):
+        following = FORWARD[FORWARD.index(current.stage) + 1]
+        current = candidacy_move_stage(candidacy=current, to_stage=following, actor=actor, note=note)
+    return current
+
+
+@transaction.atomic
+def offer_extend(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offer:
+    """Extend a draft offer to the candidate; its candidacy moves on to ``offer``.
+
+    Raises:
+        IllegalOfferTransition: The offer is not a draft.
+        DomainError: The candidacy is rejected/withdrawn or not yet submitted to the client.
+    """
+    locked = _lock(offer)
+    _set_status(locked, Status.EXTENDED)
+    if locked.candidacy_id:
+        _advance_candidacy(locked.candidacy, Stage.OFFER, actor=actor,
+                           note=_("Offer extended by %(company)s.") % {"company": locked.company})
+    return locked
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offer:
+    """Record that the candidate accepted an extended offer; its candidacy moves on to ``placed``.
+
+    Other draft or extended offers of the same candidacy are withdrawn.
+
+    Raises:
+        IllegalOfferTransition: The offer is not extended.
+        DomainError: The candidacy already has an accepted offer, or cannot move on.
+    """
+    locked = _lock(offer)
+    if locked.candidacy_id and Offer.objects.filter(candidacy_id=locked.candidacy_id, status=Status.ACCEPTED).exists():
+        message = _("This candidacy already has an accepted offer.")
+        raise DomainError(message, fields={"status": [message]})
+    _set_status(locked, Status.ACCEPTED)
+    if locked.candidacy_id:
+        note = _("Offer from %(company)s accepted.") % {"company": locked.company}
+        if locked.candidacy.stage != Stage.PLACED:
+            _advance_candidacy(locked.candidacy, Stage.PLACED, actor=actor, note=note)
+        superseded = (Offer.objects.select_for_update().filter(candidacy_id=locked.candidacy_id)
+                      .filter(status__in=[Status.DRAFT, Status.EXTENDED]).exclude(pk=locked.pk))
+        for other in superseded:
+            _set_status(other, Status.WITHDRAWN)
+    return locked
+
+
+@transaction.atomic
+def offer_decline(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offer:
+    """Record that the candidate declined an extended offer (the candidacy stays where it is).
+
+    Raises:
+        IllegalOfferTransition: The offer is not extended.
+    """
+    return _set_status(_lock(offer), Status.DECLINED)
+
+
+@transaction.atomic
+def offer_expire(*, offer: Offer) -> Offer:
+    """Mark an extended offer expired (its deadline passed without an answer).
+
+    Raises:
+        IllegalOfferTransition: The offer is not extended.
+    """
+    return _set_status(_lock(offer), Status.EXPIRED)
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offer:
+    """Withdraw a draft or extended offer (the company takes it back).
+
+    Raises:
+        IllegalOfferTransition: The offer is already accepted, declined, expired or withdrawn.
+    """
+    return _set_status(_lock(offer), Status.WITHDRAWN)
+
+
+def offers_expire_overdue(*, today: date | None = None) -> int:
+    """Expire every extended offer whose deadline is before ``today`` (default: local today).
+
+    Idempotent: a second run finds nothing to expire. Returns the number expired.
+    """
+    today = today or timezone.localdate()
+    expired = 0
+    for offer_id in Offer.objects.filter(status=Status.EXTENDED, deadline_on__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Offer.objects.select_for_update().get(pk=offer_id)
+            if locked.status == Status.EXTENDED:
+                _set_status(locked, Status.EXPIRED)
+                expired += 1
+    return expired

@@ -1,0 +1,219 @@
+"""Offer services: creation rules, status transitions, and the candidacy's pipeline moves."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from djmoney.money import Money
+
+from compensation import services
+from compensation.models import Offer
+from config.errors import DomainError
+from crm.models import Candidacy, StageChange
+from tests.crm.factories import CandidacyFactory, CompanyFactory
+from tests.talent.factories import CandidateFactory
+
+from .factories import CandidacyOfferFactory, OfferFactory
+
+pytestmark = pytest.mark.django_db
+Stage = Candidacy.Stage
+Status = Offer.Status
+
+
+def test_offer_create_parses_string_amounts_in_one_currency():
+    """16 薪: monthly base "125000" CNY x 16 months."""
+    candidacy = CandidacyFactory(stage=Stage.INTERVIEWING)
+
+    offer = services.offer_create(candidate=candidacy.candidate, company=candidacy.opening.company, candidacy=candidacy,
+                                  currency="CNY", monthly_base="125000", months_per_year="16", sign_on="100000.00")
+
+    offer.refresh_from_db()
+    assert offer.status == Status.DRAFT
+    assert offer.monthly_base == Money(125000, "CNY")
+    assert offer.months_per_year == Decimal("16")
+    assert offer.currency == "CNY"
+
+
+def test_competing_offer_from_non_client_needs_no_candidacy():
+    big_tech = CompanyFactory(big_tech=True)
+
+    offer = services.offer_create(candidate=CandidateFactory(), company=big_tech, status=Status.EXTENDED,
+                                  annual_base=Money(Decimal("2000000"), "CNY"))
+
+    assert offer.candidacy is None
+    assert offer.status == Status.EXTENDED
+
+
+@pytest.mark.parametrize("field, value", [("sign_on", 100000.0), ("sign_on", "-5"), ("sign_on", "1.234"),
+                                          ("monthly_base", "100,000"), ("months_per_year", 16.0)])
+def test_offer_create_rejects_bad_money_input_with_field_error(field, value):
+    terms = {"monthly_base": "100000", "months_per_year": "16", field: value}
+
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(), currency="CNY", **terms)
+
+    assert field in exc.value.message_dict
+
+
+def test_offer_create_rejects_yen_sign_as_currency():
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(), currency="¥", annual_base="1")
+
+    assert "annual_base" in exc.value.message_dict
+
+
+def test_offer_create_rejects_mixed_currencies():
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(),
+                              annual_base=Money(1500000, "CNY"), sign_on=Money(20000, "USD"))
+
+    assert "sign_on" in exc.value.message_dict
+
+
+def test_offer_create_rejects_impossible_vesting_schedule():
+    """5 + 15 + 40 + 30 = 90, not 100."""
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(), currency="CNY",
+                              annual_base="1500000", equity_kind="rsu", rsu_grant_value="1000000",
+                              vesting_years=4, vesting_schedule=[5, 15, 40, 30])
+
+    assert "vesting_schedule" in exc.value.message_dict
+
+
+def test_offer_create_rejects_jpy_decimals():
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(),
+                              annual_base=Money(Decimal("12000000.5"), "JPY"))
+
+    assert "annual_base" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("stage", [Stage.REJECTED, Stage.WITHDRAWN])
+def test_no_offer_for_rejected_or_withdrawn_candidacy(stage):
+    candidacy = CandidacyFactory(stage=stage)
+
+    with pytest.raises(DomainError):
+        services.offer_create(candidate=candidacy.candidate, company=candidacy.opening.company, candidacy=candidacy,
+                              annual_base=Money(1, "CNY"))
+
+    assert not Offer.objects.exists()
+
+
+def test_candidacy_must_belong_to_the_same_candidate():
+    candidacy = CandidacyFactory(stage=Stage.INTERVIEWING)
+
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=candidacy.opening.company, candidacy=candidacy,
+                              annual_base=Money(1, "CNY"))
+
+    assert "candidacy" in exc.value.message_dict
+
+
+def test_extend_moves_interviewing_candidacy_to_offer_with_a_recorded_step():
+    offer = CandidacyOfferFactory(candidacy__stage=Stage.INTERVIEWING)
+
+    services.offer_extend(offer=offer)
+
+    offer.candidacy.refresh_from_db()
+    assert offer.candidacy.stage == Stage.OFFER
+    assert list(StageChange.objects.values_list("from_stage", "to_stage")) == [(Stage.INTERVIEWING, Stage.OFFER)]
+
+
+def test_accept_walks_submitted_candidacy_to_placed_one_step_at_a_time():
+    """submitted -> interviewing -> offer (extend), then offer -> placed (accept): 3 recorded steps."""
+    offer = CandidacyOfferFactory(candidacy__stage=Stage.SUBMITTED)
+    services.offer_extend(offer=offer)
+
+    services.offer_accept(offer=offer)
+
+    offer.refresh_from_db()
+    offer.candidacy.refresh_from_db()
+    assert offer.status == Status.ACCEPTED
+    assert offer.candidacy.stage == Stage.PLACED
+    assert list(StageChange.objects.order_by("id").values_list("to_stage", flat=True)) == [
+        Stage.INTERVIEWING, Stage.OFFER, Stage.PLACED]
+
+
+def test_extend_refuses_candidacy_not_yet_submitted_and_changes_nothing():
+    offer = CandidacyOfferFactory(candidacy__stage=Stage.SCREENING)
+
+    with pytest.raises(DomainError):
+        services.offer_extend(offer=offer)
+
+    offer.refresh_from_db()
+    assert offer.status == Status.DRAFT
+    assert not StageChange.objects.exists()
+
+
+def test_accept_withdraws_other_open_offers_of_the_candidacy():
+    first = CandidacyOfferFactory(candidacy__stage=Stage.INTERVIEWING)
+    revised = CandidacyOfferFactory(candidacy=first.candidacy)
+    services.offer_extend(offer=first)
+    services.offer_extend(offer=revised)
+
+    services.offer_accept(offer=revised)
+
+    first.refresh_from_db()
+    assert first.status == Status.WITHDRAWN
+
+
+def test_second_accepted_offer_per_candidacy_is_refused():
+    accepted = CandidacyOfferFactory(candidacy__stage=Stage.PLACED, status=Status.ACCEPTED)
+    other = CandidacyOfferFactory(candidacy=accepted.candidacy, status=Status.EXTENDED)
+
+    with pytest.raises(DomainError):
+        services.offer_accept(offer=other)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.filter(pk=other.pk).update(status=Status.ACCEPTED)
+
+
+@pytest.mark.parametrize("start, action", [
+    (Status.DRAFT, services.offer_accept), (Status.DRAFT, services.offer_decline),
+    (Status.ACCEPTED, services.offer_withdraw), (Status.DECLINED, services.offer_extend),
+    (Status.WITHDRAWN, services.offer_accept),
+])
+def test_illegal_transitions_are_refused(start, action):
+    offer = OfferFactory(status=start)
+
+    with pytest.raises(services.IllegalOfferTransition):
+        action(offer=offer)
+
+    offer.refresh_from_db()
+    assert offer.status == start
+
+
+def test_decline_leaves_candidacy_in_offer_stage():
+    offer = CandidacyOfferFactory(candidacy__stage=Stage.INTERVIEWING)
+    services.offer_extend(offer=offer)
+
+    services.offer_decline(offer=offer)
+
+    offer.candidacy.refresh_from_db()
+    assert offer.candidacy.stage == Stage.OFFER
+
+
+def test_offers_expire_overdue_is_idempotent():
+    overdue = OfferFactory(status=Status.EXTENDED, deadline_on=date(2026, 11, 1))
+    current = OfferFactory(status=Status.EXTENDED, deadline_on=date(2026, 12, 1))
+
+    first = services.offers_expire_overdue(today=date(2026, 11, 15))
+    second = services.offers_expire_overdue(today=date(2026, 11, 15))
+
+    overdue.refresh_from_db()
+    current.refresh_from_db()
+    assert (first, second) == (1, 0)
+    assert (overdue.status, current.status) == (Status.EXPIRED, Status.EXTENDED)
+
+
+def test_offer_update_only_changes_drafts():
+    draft = OfferFactory()
+    extended = OfferFactory(status=Status.EXTENDED)
+
+    services.offer_update(offer=draft, currency="CNY", sign_on="50000")
+    with pytest.raises(DomainError):
+        services.offer_update(offer=extended, currency="CNY", sign_on="50000")
+
+    draft.refresh_from_db()
+    assert draft.sign_on == Money(50000, "CNY")
