@@ -187,6 +187,15 @@ SPECTACULAR_SETTINGS = {"TITLE": "Headhunter CRM API", "VERSION": "1.0.0"}
 CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
 
 # --- Import (talent/importers) ----------------------------------------------------------
+# Identity resolution (talent/services/dedup.py): scores are 0-100. A name match at or above
+# IMPORT_MATCH_THRESHOLD is the same person; at or above IMPORT_FLAG_THRESHOLD a PossibleDuplicate
+# is recorded for a recruiter. Penalties apply when neither affiliation nor co-authors agree.
+IMPORT_MATCH_THRESHOLD = env.float("IMPORT_MATCH_THRESHOLD", default=90.0)
+IMPORT_FLAG_THRESHOLD = env.float("IMPORT_FLAG_THRESHOLD", default=70.0)
+IMPORT_ORG_SIMILARITY = env.float("IMPORT_ORG_SIMILARITY", default=90.0)
+IMPORT_PENALTY_NO_EVIDENCE = env.float("IMPORT_PENALTY_NO_EVIDENCE", default=15.0)
+IMPORT_PENALTY_ORG_DIFFERS = env.float("IMPORT_PENALTY_ORG_DIFFERS", default=20.0)
+IMPORT_BONUS_IDENTICAL_NAME = env.float("IMPORT_BONUS_IDENTICAL_NAME", default=5.0)
 
 # --- Scoring (crm/scoring) --------------------------------------------------------------
 # Default factor weights (relative; normalised to sum 1). Opening.score_weights overrides per factor.

@@ -426,6 +426,8 @@ class ScoringRun(models.Model):
     pair_count = models.PositiveBigIntegerField(_("pairs scored"), default=0)
     rows_written = models.PositiveBigIntegerField(_("rows written"), default=0)
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    scope = models.JSONField(_("scope"), default=dict, blank=True,
+                             help_text=_("What was scored: opening ids, or candidate ids (first 100) and their count."))
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
