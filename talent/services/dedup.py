@@ -14,8 +14,9 @@ matched against the candidates already known, in this order:
    word), and compared only within their blocks, so an import costs O(rows x block
    size), not O(rows x candidates). The score (0-100) is:
 
-   * name similarity: 100 when the name keys are equal, else rapidfuzz
-     ``token_sort_ratio`` of the folded names;
+   * name similarity: 100 when the name keys are equal, else the better of rapidfuzz
+     ``ratio`` and ``token_sort_ratio - 15`` of the folded names (a dropped middle
+     initial costs little; swapped word order, "Li Shen" / "Shen Li", costs 15);
    * kept as is when the affiliation agrees (a common canonical organisation, or
      ``fuzz.ratio`` >= ``IMPORT_ORG_SIMILARITY``) or a co-author is shared;
    * minus ``IMPORT_PENALTY_NO_EVIDENCE`` (default 15) when either side has no
@@ -163,6 +164,7 @@ class IdentityIndex:
         self._org_cache: dict[str, str] = {}
         (self.match_threshold, self.flag_threshold, self.org_similarity,
          self.penalty_no_evidence, self.penalty_org_differs, self.bonus_identical) = _thresholds()
+        self.word_order_penalty = 15.0
 
     # -- building --------------------------------------------------------------------
 
@@ -339,7 +341,10 @@ class IdentityIndex:
             if key and candidate.name_key == key or native_key and name_key(candidate.native_name) == native_key:
                 name_score = 100.0
             else:
-                name_score = float(fuzz.token_sort_ratio(folded, comparable_name(candidate.full_name)))
+                other = comparable_name(candidate.full_name)
+                # word order matters a little: "Li Shen" and "Shen Li" are often two people
+                name_score = float(max(fuzz.ratio(folded, other),
+                                       fuzz.token_sort_ratio(folded, other) - self.word_order_penalty))
             shared = coauthor_set & person.coauthors
             org_agrees = self._orgs_agree(org_forms, person.orgs)
             exact = candidate.full_name == full_name
