@@ -262,7 +262,11 @@ def import_paper_rows(
             if known is not None and known in index.by_candidate_id:
                 person = index.by_candidate_id[known]
                 on_paper[nkey] = person
-                pending.append((RowResult(row.row, Outcome.SKIPPED, record.full_name, SKIP_ALREADY_IMPORTED), person))
+                result = RowResult(row.row, Outcome.SKIPPED, record.full_name, SKIP_ALREADY_IMPORTED)
+                filled = _fill_blanks(person, PersonRecord(full_name=record.full_name, ids=record.ids), index, result)
+                if filled:  # e.g. DBLP adds the pid to an author first imported from BibTeX
+                    result.outcome, result.reason = Outcome.UPDATED, _("filled: %(fields)s") % {"fields": ", ".join(filled)}
+                pending.append((result, person))
                 continue
             coauthors = group_keys - {nkey}
             match = index.match(full_name=record.full_name, native_name=record.native_name, email=record.email,
