@@ -6,3 +6,6 @@ class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("Pipeline")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (save-triggered rescoring, crm/signals.py)

@@ -21,3 +21,30 @@ SCORER_VERSION = "1.0.0"
 
 # The factors, in breakdown order. Settings and Opening.score_weights use these names.
 FACTORS = ("specialty", "research", "degree", "experience", "compensation", "location")
+
+# Defaults of the CRM_SCORING_* settings, for a project that installs the crm app without
+# setting them; this project sets each one (from the environment) in config/settings.py.
+DEFAULT_SETTINGS = {
+    "CRM_SCORING_WEIGHTS": {"specialty": 0.35, "research": 0.25, "degree": 0.10, "experience": 0.10,
+                            "compensation": 0.10, "location": 0.10},
+    "CRM_SCORING_TOP_K": 500,
+    "CRM_SCORING_BLOCK_SIZE": 4096,
+    "CRM_SCORING_OPENINGS_PER_TASK": 25,
+    "CRM_SCORING_OPENING_STATUSES": ["open", "draft", "on_hold"],
+    "CRM_SCORING_TAXONOMY_CREDIT": {"exact": 1.0, "narrower": 0.8, "broader": 0.5, "sibling": 0.3},
+    "CRM_SCORING_MUST_HAVE_MIN_CREDIT": 0.8,
+    "CRM_SCORING_TIER_WEIGHTS": {1: 1.0, 2: 0.5, 3: 0.2},
+    "CRM_SCORING_RECENCY_HALF_LIFE_YEARS": 5.0,
+    "CRM_SCORING_FIRST_AUTHOR_BONUS": 0.5,
+    "CRM_SCORING_DEFAULT_TOP_PAPERS": 2,
+    "CRM_SCORING_COMP_STRETCH": 0.5,
+    "CRM_SCORING_COALESCE_SECONDS": 10,
+    "BASE_CURRENCY": "CNY",
+}
+
+
+def setting(name: str):
+    """Return ``settings.<name>``, or its default from :data:`DEFAULT_SETTINGS`."""
+    from django.conf import settings
+
+    return getattr(settings, name, DEFAULT_SETTINGS[name])

@@ -244,4 +244,5 @@ def specialty_factor(credit_weighted, weight_sum):
     """
     ws = np.asarray(weight_sum, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(ws > 0, np.asarray(credit_weighted) / np.where(ws > 0, ws, 1.0), 1.0)
+        # min(1, .): the two sums may differ in the last bit (summation order)
+        return np.where(ws > 0, np.minimum(1.0, np.asarray(credit_weighted) / np.where(ws > 0, ws, 1.0)), 1.0)

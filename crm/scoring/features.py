@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from djmoney.contrib.exchange.exceptions import MissingRate
@@ -25,7 +24,7 @@ from djmoney.contrib.exchange.models import get_rate
 
 from talent.models import Authorship, Candidate, ResearchProfile, Specialty, Venue
 
-from . import FACTORS
+from . import FACTORS, setting
 from .factors import DEGREE_LEVELS, paper_points, specialty_credit, specialty_similarity
 
 # Candidates who refused or withdrew consent are not scored (nor shown in rankings).
@@ -94,23 +93,23 @@ def build_context(opening_cities: list[str]) -> ScoringContext:
         raw_by_norm.setdefault(normalise_city(c), (c or "").strip())
     return ScoringContext(
         reference_year=timezone.localdate().year,
-        base_currency=settings.BASE_CURRENCY,
+        base_currency=setting("BASE_CURRENCY"),
         specialty_ids=np.array([r[0] for r in rows], dtype=np.int64),
         specialty_names=[r[2] for r in rows],
         specialty_index=index,
         slug_index={slug: i for i, (_sid, slug, _name, _parent) in enumerate(rows)},
-        sim=specialty_similarity(parents, settings.CRM_SCORING_TAXONOMY_CREDIT),
+        sim=specialty_similarity(parents, setting("CRM_SCORING_TAXONOMY_CREDIT")),
         city_index={c: i for i, c in enumerate(names)},
         city_names=[raw_by_norm[c] for c in names],
-        tier_weights={int(k): float(v) for k, v in settings.CRM_SCORING_TIER_WEIGHTS.items()},
-        half_life_years=float(settings.CRM_SCORING_RECENCY_HALF_LIFE_YEARS),
-        first_author_bonus=float(settings.CRM_SCORING_FIRST_AUTHOR_BONUS),
-        comp_stretch=float(settings.CRM_SCORING_COMP_STRETCH),
-        must_have_min_credit=float(settings.CRM_SCORING_MUST_HAVE_MIN_CREDIT),
-        default_top_papers=max(1, int(settings.CRM_SCORING_DEFAULT_TOP_PAPERS)),
-        top_k=int(settings.CRM_SCORING_TOP_K),
-        block_size=int(settings.CRM_SCORING_BLOCK_SIZE),
-        weights={f: float(settings.CRM_SCORING_WEIGHTS.get(f, 0.0)) for f in FACTORS},
+        tier_weights={int(k): float(v) for k, v in setting("CRM_SCORING_TIER_WEIGHTS").items()},
+        half_life_years=float(setting("CRM_SCORING_RECENCY_HALF_LIFE_YEARS")),
+        first_author_bonus=float(setting("CRM_SCORING_FIRST_AUTHOR_BONUS")),
+        comp_stretch=float(setting("CRM_SCORING_COMP_STRETCH")),
+        must_have_min_credit=float(setting("CRM_SCORING_MUST_HAVE_MIN_CREDIT")),
+        default_top_papers=max(1, int(setting("CRM_SCORING_DEFAULT_TOP_PAPERS"))),
+        top_k=int(setting("CRM_SCORING_TOP_K")),
+        block_size=int(setting("CRM_SCORING_BLOCK_SIZE")),
+        weights={f: float(setting("CRM_SCORING_WEIGHTS").get(f, 0.0)) for f in FACTORS},
     )
 
 

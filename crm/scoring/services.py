@@ -19,14 +19,13 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 import numpy as np
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
 from crm.models import Candidacy, FitScore, Opening, ScoringRun
 
-from . import SCORER_VERSION
+from . import SCORER_VERSION, setting
 from .explain import Row, build_rows
 from .features import (
     OpeningFeatures,
@@ -60,7 +59,7 @@ def _timed(timings: dict, key: str):
 def active_opening_ids() -> list[int]:
     """Return ids of the openings in ``settings.CRM_SCORING_OPENING_STATUSES``, ascending."""
     return list(
-        Opening.objects.filter(status__in=settings.CRM_SCORING_OPENING_STATUSES).order_by("id").values_list("id", flat=True)
+        Opening.objects.filter(status__in=setting("CRM_SCORING_OPENING_STATUSES")).order_by("id").values_list("id", flat=True)
     )
 
 

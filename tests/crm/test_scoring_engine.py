@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from djmoney.contrib.exchange.models import ExchangeBackend, Rate, get_default_backend_name
@@ -23,6 +24,14 @@ from tests.talent.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """django-money caches exchange rates in the cache: start each test without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

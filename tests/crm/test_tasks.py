@@ -1,0 +1,116 @@
+"""Scoring tasks: idempotent, routed to the scoring queue, chunked, retrying transient errors only."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import OperationalError
+
+from config.celery import app as celery_app
+from crm import tasks
+from crm.models import FitScore, ScoringRun
+from tests.crm.factories import CandidacyFactory, OpeningFactory, OpeningRequirementFactory
+from tests.talent.factories import CandidateFactory, SpecialtyFactory
+
+pytestmark = pytest.mark.django_db
+
+ROW_FIELDS = ["id", "candidate_id", "opening_id", "score", "breakdown", "scorer_version", "is_excluded",
+              "exclusion_reason", "run_id", "computed_at"]
+
+
+def _rows():
+    return list(FitScore.objects.order_by("id").values_list(*ROW_FIELDS))
+
+
+@pytest.fixture
+def opening():
+    opening = OpeningFactory(min_degree="phd", min_years=3)
+    OpeningRequirementFactory(opening=opening, specialty=SpecialtyFactory(slug="rl"), weight=Decimal("2"))
+    return opening
+
+
+def test_score_opening_task_twice_leaves_identical_rows(opening):
+    for years in (1, 4, 9):
+        CandidateFactory(phd=True, years_experience=years)
+    CandidacyFactory(opening=opening)
+
+    tasks.score_opening_task.delay(opening.id)
+    first = _rows()
+    tasks.score_opening_task.delay(opening.id)
+
+    assert len(first) == 4
+    assert _rows() == first
+
+
+def test_score_candidate_task_twice_leaves_identical_rows(opening):
+    candidate = CandidateFactory(phd=True, years_experience=5)
+
+    tasks.score_candidate_task.delay(candidate.id)
+    first = _rows()
+    tasks.score_candidate_task.delay(candidate.id)
+
+    assert [(r[1], r[2]) for r in first] == [(candidate.id, opening.id)]
+    assert _rows() == first
+
+
+def test_score_opening_task_ignores_a_deleted_opening():
+    assert tasks.score_opening_task.delay(987654).get() is None
+    assert not ScoringRun.objects.exists()
+
+
+def test_rescore_all_task_chunks_openings_and_scores_each(settings, monkeypatch):
+    openings = [OpeningFactory() for _ in range(5)] + [OpeningFactory(status="closed")]
+    CandidateFactory()
+    settings.CRM_SCORING_OPENINGS_PER_TASK = 2
+
+    assert tasks.rescore_all_task.delay().get() == 3
+    assert set(FitScore.objects.values_list("opening_id", flat=True)) == {o.id for o in openings[:5]}
+
+    monkeypatch.setattr(tasks, "MAX_RESCORE_MESSAGES", 2)
+    settings.CRM_SCORING_OPENINGS_PER_TASK = 1
+    assert tasks.rescore_all_task.delay().get() == 2  # the chunk grows to respect the cap
+
+
+def test_scoring_tasks_route_to_scoring_queue_with_late_ack_and_named_retries():
+    for name in ("score_opening_task", "score_openings_task", "score_candidate_task", "score_candidates_task",
+                 "rescore_all_task"):
+        task = getattr(tasks, name)
+        route = celery_app.amqp.router.route({}, task.name, (), {})
+        assert route["queue"].name == "scoring", name
+        assert task.acks_late and task.reject_on_worker_lost
+        assert task.autoretry_for == (OperationalError,)
+        assert task.max_retries == 5 and task.retry_jitter
+
+
+def test_transient_database_error_is_retried_then_succeeds(opening, monkeypatch):
+    from crm.scoring import services
+
+    real = services.openings_rescore
+    calls = []
+
+    def flaky(ids, **kwargs):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(ids, **kwargs)
+
+    monkeypatch.setattr(services, "openings_rescore", flaky)
+
+    result = tasks.score_opening_task.apply(args=(opening.id,), throw=False)
+
+    assert len(calls) == 2 and result.successful()
+
+
+def test_other_errors_are_not_retried(opening, monkeypatch):
+    from crm.scoring import services
+
+    calls = []
+
+    def broken(ids, **kwargs):
+        calls.append(ids)
+        raise ValueError("bug")
+
+    monkeypatch.setattr(services, "openings_rescore", broken)
+
+    result = tasks.score_opening_task.apply(args=(opening.id,), throw=False)
+
+    assert calls == [[opening.id]] and result.failed()
