@@ -140,7 +140,9 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
         if cells.get(name):
             fields[name] = clean_name(cells[name])[:200]
     if cells.get("current_employer"):
-        record.affiliations = [fields["current_employer"]]
+        from talent.affiliations import resolve_affiliations
+
+        record.affiliations = resolve_affiliations(fields["current_employer"]) or [fields["current_employer"]]
     if cells.get("country"):
         if re.fullmatch(r"[A-Za-z]{2}", cells["country"]):
             fields["country"] = cells["country"].upper()
@@ -188,9 +190,15 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
 
 def _phone(value: str):
     from django.conf import settings
+
+    return _phone_in_region(value, getattr(settings, "PHONENUMBER_DEFAULT_REGION", None))
+
+
+def _phone_in_region(value: str, region: str | None):
+    """Return ``value`` as a valid PhoneNumber (``region`` for numbers without ``+``), or None."""
     from phonenumber_field.phonenumber import to_python
 
-    number = to_python(value, region=getattr(settings, "PHONENUMBER_DEFAULT_REGION", None))
+    number = to_python(value, region=region)
     if number is None or not getattr(number, "is_valid", lambda: False)():
         return None
     return number
