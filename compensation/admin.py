@@ -1,15 +1,302 @@
-"""Admin for the compensation app: offers."""
+"""Admin for the compensation app: offers, offer inlines on candidates and candidacies, the comparison page.
 
-from django.contrib import admin
+The candidate and candidacy pages grow with each app above talent: this module
+subclasses ``crm.admin.CandidateAdmin`` and ``crm.admin.CandidacyAdmin`` and registers
+them again, adding an offers inline, and on the candidate the comparison page
+(``admin/talent/candidate/<id>/offer-comparison/``): the table, a bar chart of the totals
+(Chart.js, vendored under ``static/compensation/vendor/chartjs``) and the premium-to-win
+calculator. Every write goes through :mod:`compensation.services`.
+"""
 
-from .models import Offer
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
+from crm.admin import CandidateAdmin as CrmCandidateAdmin
+from crm.models import Candidacy
+from talent.errors import DomainError
+from talent.models import Candidate
+
+from . import services
+from .comparison import FIGURE_KEYS, Basis, offer_comparison, premium_to_win, reference_offer
+from .forms import ComparisonForm, OfferAdminForm, PremiumToWinForm
+from .fx import MissingFxRate, fx_latest_fixing_on
+from .models import FxRate, Offer
+
+FIGURE_LABELS = {
+    "year1_cash": gettext_lazy("Year-1 cash"),
+    "year1_total": gettext_lazy("Year-1 total"),
+    "total": gettext_lazy("Multi-year total"),
+    "risk_adjusted_total": gettext_lazy("Risk-adjusted multi-year total"),
+}
+
+
+def _terms_from_form(form, *, only_changed: bool) -> dict[str, Any]:
+    names = form.changed_data if only_changed else form.cleaned_data.keys()
+    return {name: form.cleaned_data[name] for name in names if name in services.TERM_FIELDS}
+
+
+def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, exc: Exception, subject: object) -> None:
+    if isinstance(exc, ValidationError):
+        text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    else:
+        text = str(exc)
+    admin_obj.message_user(request, f"{subject}: {text}", messages.ERROR)
 
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
+    """Offers; the status is read-only and moves through the actions (services)."""
+
+    form = OfferAdminForm
     list_display = ["candidate", "company", "status", "monthly_base", "months_per_year", "annual_base", "equity_kind", "deadline_on"]
-    list_filter = ["status", "equity_kind", "company__kind"]
+    list_filter = ["status", "equity_kind", "company__kind", "company__is_client"]
     search_fields = ["candidate__full_name", "candidate__native_name", "company__name", "title"]
     list_select_related = ["candidate", "company", "candidacy"]
     autocomplete_fields = ["candidate", "company", "candidacy"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    actions = ["extend", "accept", "decline", "withdraw", "expire"]
+
+    def save_model(self, request, obj: Offer, form, change: bool) -> None:
+        if change:
+            updated = services.offer_update(offer=obj, **_terms_from_form(form, only_changed=True))
+        else:
+            updated = services.offer_create(candidate=obj.candidate, company=obj.company, candidacy=obj.candidacy,
+                                            actor=request.user, **_terms_from_form(form, only_changed=False))
+        obj.pk = updated.pk
+        obj.status = updated.status
+
+    def _apply(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for offer in queryset:
+            try:
+                service(offer=offer)
+                count += 1
+            except (DomainError, ValidationError) as exc:
+                _report(self, request, exc, offer)
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Extend to the candidate"))
+    def extend(self, request, queryset):
+        self._apply(request, queryset, lambda offer: services.offer_extend(offer=offer, actor=request.user),
+                    _("%(count)d offers extended."))
+
+    @admin.action(description=gettext_lazy("Mark accepted"))
+    def accept(self, request, queryset):
+        self._apply(request, queryset, lambda offer: services.offer_accept(offer=offer, actor=request.user),
+                    _("%(count)d offers accepted."))
+
+    @admin.action(description=gettext_lazy("Mark declined"))
+    def decline(self, request, queryset):
+        self._apply(request, queryset, lambda offer: services.offer_decline(offer=offer, actor=request.user),
+                    _("%(count)d offers declined."))
+
+    @admin.action(description=gettext_lazy("Withdraw"))
+    def withdraw(self, request, queryset):
+        self._apply(request, queryset, lambda offer: services.offer_withdraw(offer=offer, actor=request.user),
+                    _("%(count)d offers withdrawn."))
+
+    @admin.action(description=gettext_lazy("Mark expired"))
+    def expire(self, request, queryset):
+        self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer), _("%(count)d offers expired."))
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    list_display = ["rate_on", "currency", "rate_per_eur", "source"]
+    list_filter = ["currency", "source"]
+    search_fields = ["currency"]
+    list_select_related: list[str] = []
+    date_hierarchy = "rate_on"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    readonly_fields = ["status"]
+    autocomplete_fields = ["company"]
+
+
+class CandidateOfferInline(_OfferInline):
+    fk_name = "candidate"
+    fields = ["company", "candidacy", "title", "status", "monthly_base", "months_per_year", "annual_base",
+              "sign_on", "deadline_on"]
+    autocomplete_fields = ["company", "candidacy"]
+
+
+class CandidacyOfferInline(_OfferInline):
+    fk_name = "candidacy"
+    fields = ["company", "title", "status", "monthly_base", "months_per_year", "annual_base", "sign_on", "deadline_on"]
+
+
+class OfferInlineServicesMixin:
+    """Route offers added or changed in an inline through the services, not ``formset.save()``."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Offer:
+            return super().save_formset(request, form, formset, change)
+        parent = form.instance
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
+                continue
+            offer = inline_form.instance
+            try:
+                if offer.pk is None:
+                    candidacy = parent if isinstance(parent, Candidacy) else inline_form.cleaned_data.get("candidacy")
+                    candidate = parent.candidate if isinstance(parent, Candidacy) else parent
+                    company = inline_form.cleaned_data.get("company")
+                    services.offer_create(candidate=candidate, company=company, candidacy=candidacy, actor=request.user,
+                                          **_terms_from_form(inline_form, only_changed=False))
+                else:
+                    services.offer_update(offer=offer, **_terms_from_form(inline_form, only_changed=True))
+            except (DomainError, ValidationError) as exc:
+                _report(self, request, exc, offer)
+
+
+admin.site.unregister(Candidacy)
+
+
+@admin.register(Candidacy)
+class CandidacyAdmin(OfferInlineServicesMixin, CrmCandidacyAdmin):
+    inlines = [*CrmCandidacyAdmin.inlines, CandidacyOfferInline]
+
+
+admin.site.unregister(Candidate)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(OfferInlineServicesMixin, CrmCandidateAdmin):
+    """The candidate page with its offers and a link to the offer comparison."""
+
+    inlines = [*CrmCandidateAdmin.inlines, CandidateOfferInline]
+    readonly_fields = [*CrmCandidateAdmin.readonly_fields, "offer_comparison_link"]
+
+    @admin.display(description=gettext_lazy("offer comparison"))
+    def offer_comparison_link(self, obj: Candidate) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:talent_candidate_offer_comparison", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Compare offers and compute the premium to win"))
+
+    def get_urls(self):
+        custom = [path("<path:object_id>/offer-comparison/", self.admin_site.admin_view(self.offer_comparison_view),
+                       name="talent_candidate_offer_comparison")]
+        return custom + super().get_urls()
+
+    def offer_comparison_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The comparison table, bar chart and premium-to-win calculator of one candidate (GET only)."""
+        candidate = self.get_object(request, unquote(object_id))
+        if candidate is None:
+            return HttpResponseRedirect(reverse("admin:talent_candidate_changelist"))
+        if not self.has_view_permission(request, candidate):
+            raise PermissionDenied
+        offers = candidate.offers.select_related("company").order_by("created_at", "id")
+        latest = fx_latest_fixing_on()
+        today = timezone.localdate()
+        default_on = min(today, latest) if latest else today
+        currency = getattr(settings, "BASE_CURRENCY", "CNY")
+        on = default_on
+        reference = reference_offer(offers)
+
+        comparison_form = ComparisonForm(request.GET if "currency" in request.GET else None, offers=offers,
+                                         initial={"currency": currency, "on": on, "reference": reference})
+        if comparison_form.is_bound and comparison_form.is_valid():
+            currency = comparison_form.cleaned_data["currency"]
+            on = comparison_form.cleaned_data["on"] or default_on
+            reference = comparison_form.cleaned_data["reference"] or reference
+
+        comparison, errors = None, []
+        try:
+            comparison = offer_comparison(candidate=candidate, currency=currency, on=on, reference=reference)
+        except MissingFxRate as exc:
+            errors.append(exc.message)
+
+        premium_form, premium = self._premium(request, offers, reference, currency, on, errors)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": candidate,
+            "candidate": candidate,
+            "title": _("Offers of %(candidate)s") % {"candidate": candidate},
+            "comparison": comparison,
+            "comparison_form": comparison_form,
+            "premium_form": premium_form,
+            "premium": premium,
+            "errors": errors,
+            "figure_keys": FIGURE_KEYS,
+            "figure_labels": FIGURE_LABELS,
+            "rows": self._table_rows(comparison),
+            "chart_data": self._chart_data(comparison),
+            "on": on,
+            "latest_fixing": latest,
+        }
+        return TemplateResponse(request, "admin/compensation/offer_comparison.html", context)
+
+    @staticmethod
+    def _premium(request, offers, reference, currency, on, errors):
+        data = {key[2:]: value for key, value in request.GET.items() if key.startswith("p-")}
+        if not data:
+            draft = next((o for o in offers if o.company.is_client and o != reference
+                          and o.status in (Offer.Status.DRAFT, Offer.Status.EXTENDED)), None)
+            if reference is None or draft is None:
+                return PremiumToWinForm(prefix="p", offers=offers, initial={"currency": currency}), None
+            data = {"competitor": reference.pk, "draft": draft.pk, "basis": Basis.YEAR1_CASH,
+                    "margin_kind": PremiumToWinForm.MARGIN_PERCENT, "margin": "15", "currency": currency}
+        form = PremiumToWinForm({f"p-{k}": v for k, v in data.items()}, prefix="p", offers=offers)
+        if not form.is_valid():
+            return form, None
+        cleaned = form.cleaned_data
+        try:
+            result = premium_to_win(competitor=cleaned["competitor"], draft=cleaned["draft"], basis=cleaned["basis"],
+                                    currency=cleaned["currency"], margin_percent=cleaned["margin_percent"],
+                                    margin_amount=cleaned["margin_amount"], on=on)
+        except MissingFxRate as exc:
+            errors.append(exc.message)
+            return form, None
+        return form, result
+
+    @staticmethod
+    def _table_rows(comparison) -> list[dict[str, Any]]:
+        if comparison is None:
+            return []
+        rows = []
+        for row in comparison.rows:
+            cells = []
+            for key in FIGURE_KEYS:
+                diff = row.differences.get(key)
+                cells.append({"key": key, "amount": row.figures[key], "explanation": row.explanations[key],
+                              "difference": diff[0] if diff else None, "percent": diff[1] if diff else None,
+                              "difference_text": row.difference_texts.get(key, "")})
+            rows.append({"offer": row.offer, "is_reference": comparison.reference is row, "cells": cells,
+                         "fx": row.fx})
+        return rows
+
+    @staticmethod
+    def _chart_data(comparison) -> dict[str, Any]:
+        if comparison is None:
+            return {}
+        return {
+            "labels": [str(FIGURE_LABELS[k]) for k in FIGURE_KEYS],
+            "currency": comparison.currency,
+            "datasets": [{"label": f"{row.offer.company} ({row.offer.get_status_display()})",
+                          "data": [str(row.figures[k].amount) for k in FIGURE_KEYS]} for row in comparison.rows],
+        }

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from crm.models import Company
 from talent.models import Candidate
 
 from . import valuation as v
+from .conf import setting
 from .fx import FxQuote, fx_quote
 from .models import Offer
 from .money import minor_unit_exponent, round_money
@@ -58,7 +58,7 @@ def percent_text(value: Decimal) -> str:
 
 
 def _comparison_years() -> int:
-    return int(settings.COMPENSATION_COMPARISON_YEARS)
+    return int(setting("COMPENSATION_COMPARISON_YEARS"))
 
 
 def offer_risk_factor(offer: Offer) -> Decimal:
@@ -266,6 +266,14 @@ class SplitPart:
     extra_units: int | None = None
     explanation: str = ""
 
+    @property
+    def label(self) -> str:
+        return str(COMPONENT_LABELS[self.component])
+
+
+COMPONENT_LABELS = {"base": gettext_lazy("Base pay"), "sign_on": gettext_lazy("Sign-on bonus"),
+                    "equity": gettext_lazy("Equity")}
+
 
 @dataclass
 class PremiumToWin:
@@ -298,7 +306,7 @@ def premium_split_weights(basis: str, *, eligible: Iterable[str]) -> dict[str, D
     in year 1, a zero risk factor) gets weight 0 and its weight goes to the others in
     proportion.
     """
-    configured = settings.COMPENSATION_PREMIUM_SPLIT[basis]
+    configured = setting("COMPENSATION_PREMIUM_SPLIT")[basis]
     eligible = set(eligible)
     weights = {name: Decimal(str(configured.get(name, "0"))) if name in eligible else Decimal(0)
                for name in ("base", "sign_on", "equity")}

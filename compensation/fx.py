@@ -27,12 +27,12 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError
+from talent.errors import DomainError
 
+from .conf import setting
 from .valuation import exact
 
 EUR = "EUR"
@@ -125,7 +125,7 @@ def fx_quote(from_currency: str, to_currency: str, on: date, *, source: str = EC
     if from_currency == to_currency:
         return None
     needed = sorted({c for c in (from_currency, to_currency) if c != EUR})
-    window = timedelta(days=settings.COMPENSATION_FX_MAX_STALENESS_DAYS)
+    window = timedelta(days=setting("COMPENSATION_FX_MAX_STALENESS_DAYS"))
     rows = FxRate.objects.filter(source=source, currency__in=needed, rate_on__lte=on,
                                  rate_on__gte=on - window).values_list("rate_on", "currency", "rate_per_eur")
     by_date: dict[date, dict[str, Decimal]] = {}
@@ -213,7 +213,6 @@ def ecb_history_load(path: str | Path, *, source: str = ECB_SOURCE) -> LoadResul
         ValueError: The file is not in the ECB format (see :func:`ecb_history_parse`).
         OSError: The file cannot be read.
     """
-    from django.core.cache import cache
     from djmoney.contrib.exchange.models import ExchangeBackend, Rate
 
     from .models import FxRate
@@ -245,12 +244,28 @@ def ecb_history_load(path: str | Path, *, source: str = ECB_SOURCE) -> LoadResul
                 + [Rate(currency=EUR, value=Decimal(1), backend=backend)]
             )
             codes = [*latest, EUR]
-            stale_keys = [f"djmoney:get_rate:{a}:{b}:{ECB_BACKEND_NAME}" for a in codes for b in codes if a != b]
-            transaction.on_commit(lambda: cache.delete_many(stale_keys))
+            transaction.on_commit(lambda: djmoney_rate_cache_clear(codes))
     created = FxRate.objects.filter(source=source).count() - before
     return LoadResult(rows_read=read, rows_created=created, latest_on=latest_on, latest_currencies=len(latest))
 
 
+def djmoney_rate_cache_clear(codes: Iterable[str]) -> None:
+    """Forget django-money's cached ``get_rate`` results between ``codes`` (backend ``ecb``)."""
+    from django.core.cache import cache
+
+    codes = list(codes)
+    cache.delete_many([f"djmoney:get_rate:{a}:{b}:{ECB_BACKEND_NAME}" for a in codes for b in codes if a != b])
+
+
+def fx_latest_fixing_on(*, source: str = ECB_SOURCE) -> date | None:
+    """The date of the latest fixing loaded from ``source``, or ``None`` when nothing is loaded."""
+    from django.db.models import Max
+
+    from .models import FxRate
+
+    return FxRate.objects.filter(source=source).aggregate(latest=Max("rate_on"))["latest"]
+
+
 def default_history_path() -> Path:
     """The ECB file shipped with the project (``settings.COMPENSATION_FX_FILE``)."""
-    return Path(settings.COMPENSATION_FX_FILE)
+    return Path(setting("COMPENSATION_FX_FILE"))

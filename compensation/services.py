@@ -37,9 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from config.errors import DomainError
 from crm.models import Candidacy, Company
 from crm.pipeline import FORWARD, candidacy_move_stage
+from talent.errors import DomainError
 from talent.models import Candidate
 
 from .models import Offer
@@ -167,7 +167,7 @@ def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> 
 
 
 def _lock(offer: Offer) -> Offer:
-    return Offer.objects.select_for_update().select_related("candidacy__opening").get(pk=offer.pk)
+    return Offer.objects.select_for_update(of=("self",)).select_related("candidacy__opening", "company").get(pk=offer.pk)
 
 
 def _set_status(offer: Offer, to_status: str) -> Offer:

@@ -281,9 +281,9 @@ def equity_risk_factor(*, company_kind: str | None, funding_stage: str | None,
         ValueError: A configured factor is outside 0..1.
     """
     if factors is None:
-        from django.conf import settings
+        from .conf import setting
 
-        factors = settings.COMPENSATION_EQUITY_RISK_FACTORS
+        factors = setting("COMPENSATION_EQUITY_RISK_FACTORS")
     by_stage = factors.get("funding_stage", {})
     by_kind = factors.get("company_kind", {})
     if funding_stage and funding_stage in by_stage:

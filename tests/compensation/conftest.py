@@ -5,12 +5,24 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from compensation.fx import ecb_history_load
+from compensation.fx import djmoney_rate_cache_clear, ecb_history_load
 
 #: Real rows of the ECB file: Thu 2026-10-22 to Tue 2026-10-27 (weekend 24-25 has no rows),
 #: Fri 2026-10-30, and the first CNY fixing (2005-04-01; 2005-03-31 has CNY "N/A").
 EXCERPT_DATES = ("2026-10-30", "2026-10-27", "2026-10-26", "2026-10-23", "2026-10-22",
                  "2005-04-04", "2005-04-01", "2005-03-31")
+
+
+def _ecb_currencies() -> list[str]:
+    header = Path(settings.COMPENSATION_FX_FILE).open(encoding="utf-8").readline()
+    return [code for code in header.strip().split(",")[1:] if code] + ["EUR"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_rates():
+    """djmoney caches get_rate for 10 minutes; rates loaded in a rolled-back test must not leak into others."""
+    yield
+    djmoney_rate_cache_clear(_ecb_currencies())
 
 
 @pytest.fixture

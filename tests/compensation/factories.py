@@ -1,5 +1,6 @@
 """factory_boy factories for the compensation app."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -49,6 +50,7 @@ class FxRateFactory(DjangoModelFactory):
     class Meta:
         model = FxRate
 
+    rate_on = factory.Sequence(lambda n: date(2026, 10, 30) - timedelta(days=n))
     currency = "USD"
     rate_per_eur = Decimal("1.1172")
     source = "ECB"

@@ -14,7 +14,7 @@ from compensation import valuation as v
 from compensation.fx import FxQuote, MissingFxRate, cross_rate, ecb_history_load, ecb_history_parse, fx_quote
 from compensation.models import FxRate, Offer
 from compensation.money import round_money
-from config.errors import DomainError
+from talent.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

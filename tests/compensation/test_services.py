@@ -10,8 +10,8 @@ from djmoney.money import Money
 
 from compensation import services
 from compensation.models import Offer
-from config.errors import DomainError
 from crm.models import Candidacy, StageChange
+from talent.errors import DomainError
 from tests.crm.factories import CandidacyFactory, CompanyFactory
 from tests.talent.factories import CandidateFactory
 

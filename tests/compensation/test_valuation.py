@@ -202,3 +202,13 @@ def test_totals_are_additive_across_components(base, sign_on, relocation, grant,
     parts = [total(o) - total(base_only) for o in (with_sign_on, with_relocation, with_equity)]
     assert total(full) == total(base_only) + parts[0] + parts[1] + parts[2]
     assert total(full) - total(base_only) >= cny(sign_on) + cny(relocation)
+
+
+def test_library_defaults_match_the_project_settings():
+    """compensation.conf.DEFAULTS serve projects without these settings; config/settings.py must not drift from them."""
+    from django.conf import settings as django_settings
+
+    from compensation.conf import DEFAULTS
+
+    for name, default in DEFAULTS.items():
+        assert getattr(django_settings, name) == default, name

@@ -1,0 +1,149 @@
+"""Forms of the compensation admin: the offer form, the comparison options and the premium-to-win calculator.
+
+Money typed by a recruiter goes through :func:`compensation.money.parse_money` /
+:func:`~compensation.money.parse_decimal`, so the rules (no floats, ISO codes, decimal
+places, not negative) have one home.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .comparison import Basis
+from .models import Offer
+from .money import parse_currency, parse_decimal, parse_money
+from .services import TERM_FIELDS
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """The project's currencies (``settings.CURRENCIES``), or a short default list."""
+    return [(c, c) for c in getattr(settings, "CURRENCIES", None) or ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"]]
+
+
+class VestingScheduleField(forms.CharField):
+    """A per-year vesting schedule typed as ``5/15/40/40`` (or ``5, 15, 40, 40``); empty = even.
+
+    Cleans to a list of numbers as strings or ints (JSON-safe, never float); the sum and
+    length are checked by ``Offer.clean()`` against the vesting years.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Percent per year, e.g. 5/15/40/40 or 33/33/22/12; empty for even vesting."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return "/".join(str(v) for v in value)
+        return super().prepare_value(value)
+
+    def to_python(self, value: Any) -> list[Any]:
+        if isinstance(value, list):
+            return value
+        text = (value or "").strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        if not text:
+            return []
+        parts = [p for p in re.split(r"[/,;\s]+", text) if p]
+        result: list[Any] = []
+        for part in parts:
+            number = parse_decimal(part.rstrip("%"), field="vesting_schedule", max_decimal_places=2)
+            result.append(int(number) if number == number.to_integral_value() else str(number))
+        return result
+
+
+class OfferAdminForm(forms.ModelForm):
+    """The offer change form; ``Offer.clean()`` checks one currency, base, bonus, equity and vesting."""
+
+    vesting_schedule = VestingScheduleField(label=_("vesting schedule (% per year)"))
+
+    def clean(self) -> dict[str, Any]:
+        """Also check the pipeline rules the services enforce, so they show as field errors."""
+        data = super().clean()
+        candidacy = data.get("candidacy")
+        if candidacy is not None:
+            if candidacy.stage in ("rejected", "withdrawn"):
+                self.add_error("candidacy", _("No offer can be made on a rejected or withdrawn candidacy."))
+            elif data.get("candidate") and candidacy.candidate_id != data["candidate"].pk:
+                self.add_error("candidacy", _("The candidacy belongs to another candidate."))
+            elif data.get("company") and candidacy.opening.company_id != data["company"].pk:
+                self.add_error("candidacy", _("The candidacy is for an opening at another company."))
+        return data
+
+    class Meta:
+        model = Offer
+        fields = ["candidate", "company", "candidacy", *TERM_FIELDS]
+
+
+class ComparisonForm(forms.Form):
+    """Options of the comparison table: currency, rate date, reference offer."""
+
+    currency = forms.ChoiceField(label=_("currency"))
+    on = forms.DateField(label=_("exchange rates of"), required=False,
+                         help_text=_("A weekend or holiday uses the previous ECB fixing."))
+    reference = forms.ModelChoiceField(label=_("reference offer"), queryset=Offer.objects.none(), required=False)
+
+    def __init__(self, *args: Any, offers=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = currency_choices()
+        if offers is not None:
+            self.fields["reference"].queryset = offers
+
+    def clean_currency(self) -> str:
+        return parse_currency(self.cleaned_data["currency"], field="currency")
+
+
+class PremiumToWinForm(forms.Form):
+    """The premium-to-win calculator: competing offer, draft, basis, margin (% or amount), currency."""
+
+    MARGIN_PERCENT = "percent"
+    MARGIN_AMOUNT = "amount"
+
+    competitor = forms.ModelChoiceField(label=_("competing offer"), queryset=Offer.objects.none())
+    draft = forms.ModelChoiceField(label=_("client's draft offer"), queryset=Offer.objects.none())
+    basis = forms.ChoiceField(label=_("basis"), choices=Basis.choices, initial=Basis.YEAR1_CASH)
+    margin_kind = forms.ChoiceField(label=_("margin as"), initial=MARGIN_PERCENT,
+                                    choices=[(MARGIN_PERCENT, _("percentage")), (MARGIN_AMOUNT, _("amount"))])
+    margin = forms.CharField(label=_("margin"), initial="15",
+                             help_text=_("15 for 15 %, or an amount such as 100000 in the chosen currency."))
+    currency = forms.ChoiceField(label=_("currency"))
+
+    def __init__(self, *args: Any, offers=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = currency_choices()
+        if offers is not None:
+            self.fields["competitor"].queryset = offers
+            self.fields["draft"].queryset = offers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("competitor") and data.get("draft") and data["competitor"] == data["draft"]:
+            self.add_error("draft", _("Choose a draft other than the competing offer."))
+        currency = data.get("currency")
+        raw = data.get("margin")
+        if raw is None or not currency:
+            return data
+        try:
+            currency = parse_currency(currency, field="currency")
+            if data.get("margin_kind") == self.MARGIN_AMOUNT:
+                data["margin_amount"] = parse_money(raw, currency, field="margin")
+                data["margin_percent"] = None
+            else:
+                percent = parse_decimal(raw, field="margin", max_decimal_places=2)
+                if percent > Decimal(1000):
+                    raise ValidationError({"margin": [_("A margin above 1000 % is not plausible.")]})
+                data["margin_percent"] = percent
+                data["margin_amount"] = None
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
