@@ -34,7 +34,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -76,11 +76,14 @@ class SpecialtyMatcher:
 
     ``keywords`` is ``[(slug, compiled regex)]`` from ``Specialty.keywords`` (matched on
     word boundaries, so "rl" does not match inside "world"); ``venues`` maps a venue
-    acronym to the slugs it says on its own (CoRL says robot-learning and robotics).
+    acronym to the slugs it says on its own (CoRL says robot-learning and robotics);
+    ``excludes`` maps a slug to phrases blanked out of the title before its keywords are
+    tried ("part-of-speech" is not speech).
     """
 
     keywords: tuple[tuple[str, re.Pattern[str]], ...]
     venues: dict[str, tuple[str, ...]]
+    excludes: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> SpecialtyMatcher:
@@ -93,13 +96,17 @@ class SpecialtyMatcher:
             if words:
                 alternation = "|".join(_keyword_pattern(w) for w in sorted(words, key=len, reverse=True))
                 keywords.append((slug, re.compile(rf"(?<!\w)({alternation})(?!\w)")))
-        known = {slug for slug, _ in keywords} | set(Specialty.objects.values_list("slug", flat=True))
+        known = {slug for slug, _ in keywords}
         venues: dict[str, list[str]] = {}
+        excludes: dict[str, re.Pattern[str]] = {}
         for item in specialty_rows():
             if item["slug"] in known:
                 for acronym in item.get("venues", []):
                     venues.setdefault(acronym, []).append(item["slug"])
-        return cls(tuple(keywords), {k: tuple(v) for k, v in venues.items()})
+                if item.get("exclude"):
+                    alternation = "|".join(re.escape(p.lower()) for p in item["exclude"])
+                    excludes[item["slug"]] = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+        return cls(tuple(keywords), {k: tuple(v) for k, v in venues.items()}, excludes)
 
     def match(self, title: str, venue_acronym: str | None) -> list[tuple[str, str]]:
         """Return ``[(slug, reason)]`` for one paper; reason is ``"matched 'x'"`` or ``"venue X"``."""
@@ -107,7 +114,8 @@ class SpecialtyMatcher:
         found: list[tuple[str, str]] = []
         seen: set[str] = set()
         for slug, pattern in self.keywords:
-            m = pattern.search(text)
+            exclude = self.excludes.get(slug)
+            m = pattern.search(exclude.sub(" ", text) if exclude else text)
             if m:
                 found.append((slug, f"matched '{m.group(1)}'"))
                 seen.add(slug)

@@ -164,6 +164,11 @@ def test_research_profiles_refresh_keeps_at_most_three_evidence_lines_newest_fir
         ("A Real-World Study of URL Classification", "reinforcement-learning", False),
         ("Controlling Underestimation Bias", "reinforcement-learning", False),
         ("Image alignment by sparse flows", "alignment", False),
+        ("A Bayesian model for semi-supervised part-of-speech tagging", "speech", False),
+        ("A Bayesian model for semi-supervised part-of-speech tagging", "nlp", True),
+        ("Single Channel Speech Separation", "speech", True),
+        ("Product Quantization for Nearest Neighbor Search", "ml-systems", False),
+        ("Training Quantized Nets: A Deeper Understanding", "ml-systems", True),
     ],
 )
 def test_specialty_matcher_uses_word_boundaries(title, slug, expected):
