@@ -24,6 +24,7 @@ from .models import (
     WebhookEndpoint,
     WeeklyReport,
 )
+from .scoring.admin import CandidateScoringAdminMixin, OpeningScoringAdminMixin
 
 
 @admin.register(Company)
@@ -51,7 +52,7 @@ class OpeningRequirementInline(admin.TabularInline):
 
 
 @admin.register(Opening)
-class OpeningAdmin(admin.ModelAdmin):
+class OpeningAdmin(OpeningScoringAdminMixin, admin.ModelAdmin):
     list_display = ["title", "company", "function", "level", "city", "status", "band_min", "band_max", "owner", "opened_on"]
     list_filter = ["status", "function", "level", "company__kind", "is_remote"]
     search_fields = ["title", "company__name", "city"]
@@ -216,5 +217,5 @@ admin.site.unregister(Candidate)
 
 
 @admin.register(Candidate)
-class CandidateAdmin(TalentCandidateAdmin):
+class CandidateAdmin(CandidateScoringAdminMixin, TalentCandidateAdmin):
     inlines = [*TalentCandidateAdmin.inlines, CandidacyInline]

@@ -1,0 +1,99 @@
+"""Admin pieces of fit scoring, mixed into the crm admin classes (``crm/admin.py``).
+
+* :class:`OpeningScoringAdminMixin`: the opening's change page ranks candidates with each
+  factor's value, weight and explanation; the action "Rescore selected openings".
+* :class:`CandidateScoringAdminMixin`: the candidate's change page lists their best
+  openings (stored scores, or computed live for this one candidate when none are stored).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from crm.models import ScoringRun
+
+FACTOR_LABELS = {
+    "specialty": _("Specialty match"),
+    "research": _("Research strength"),
+    "degree": _("Degree"),
+    "experience": _("Experience"),
+    "compensation": _("Compensation"),
+    "location": _("Location"),
+    "must_have": _("Must-have"),
+    "off_limits": _("Off-limits"),
+}
+
+
+def breakdown_rows(breakdown: list[dict]) -> list[dict]:
+    """Shape a stored breakdown for templates: label, value and weight in percent, explanation."""
+    rows = []
+    for entry in breakdown or []:
+        value, weight = entry.get("value"), entry.get("weight")
+        rows.append({
+            "factor": entry.get("factor"),
+            "label": FACTOR_LABELS.get(entry.get("factor"), entry.get("factor")),
+            "value": None if value is None else round(100 * float(value)),
+            "weight": None if weight is None else round(100 * float(weight)),
+            "explanation": entry.get("explanation", ""),
+        })
+    return rows
+
+
+class OpeningScoringAdminMixin:
+    """Ranking on the opening's change page and the rescore action."""
+
+    change_form_template = "admin/crm/opening/change_form.html"
+    ranking_size = 50
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from crm.selectors import fitscore_excluded, fitscore_ranking, scoringrun_latest_for_opening
+
+        extra_context = dict(extra_context or {})
+        if object_id and str(object_id).isdigit():
+            opening_id = int(object_id)
+            extra_context["fit_ranking"] = [
+                {"fs": fs, "rows": breakdown_rows(fs.breakdown)}
+                for fs in fitscore_ranking(opening_id=opening_id, limit=self.ranking_size)
+            ]
+            extra_context["fit_excluded"] = list(fitscore_excluded(opening_id=opening_id))
+            extra_context["fit_last_run"] = scoringrun_latest_for_opening(opening_id=opening_id)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request):
+            action = self.get_action("rescore_selected_openings")
+            actions[action[1]] = action
+        return actions
+
+    @admin.action(description=_("Rescore selected openings"))
+    def rescore_selected_openings(self, request, queryset):
+        """Send one scoring task for the selected openings (runs inline in the embedded mode)."""
+        from crm.tasks import score_openings_task
+
+        ids = sorted(queryset.values_list("id", flat=True))
+        score_openings_task.delay(ids, ScoringRun.Trigger.ADMIN)
+        self.message_user(
+            request,
+            ngettext("Rescoring %(count)d opening.", "Rescoring %(count)d openings.", len(ids)) % {"count": len(ids)},
+            messages.SUCCESS,
+        )
+
+
+class CandidateScoringAdminMixin:
+    """Best openings on the candidate's change page."""
+
+    change_form_template = "admin/crm/candidate/change_form.html"
+    best_openings_size = 10
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from crm.selectors import candidate_best_openings
+
+        extra_context = dict(extra_context or {})
+        if object_id and str(object_id).isdigit():
+            items, live = candidate_best_openings(candidate_id=int(object_id), limit=self.best_openings_size)
+            extra_context["best_openings"] = [{**item, "rows": breakdown_rows(item["breakdown"])} for item in items]
+            extra_context["best_openings_live"] = live
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
