@@ -114,6 +114,10 @@ class ImportReport:
         rows = [r for r in self.results if r.outcome not in (Outcome.CREATED, Outcome.UPDATED) or r.field_errors]
         return [r.as_dict() for r in rows[:limit]]
 
+    def summary(self) -> dict[str, Any]:
+        """Same as :meth:`to_summary`."""
+        return self.to_summary()
+
     def to_summary(self) -> dict[str, Any]:
         """Return the totals as a JSON-ready dict (the command's ``--json`` line)."""
         return {
