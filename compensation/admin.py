@@ -287,7 +287,7 @@ class CandidateAdmin(OfferInlineServicesMixin, CrmCandidateAdmin):
                               "difference": diff[0] if diff else None, "percent": diff[1] if diff else None,
                               "difference_text": row.difference_texts.get(key, "")})
             rows.append({"offer": row.offer, "is_reference": comparison.reference is row, "cells": cells,
-                         "fx": row.fx})
+                         "fx": row.fx, "fx_explanation": row.fx_explanation})
         return rows
 
     @staticmethod

@@ -107,6 +107,11 @@ class OfferFigures:
     def fx(self) -> FxQuote | None:
         return self.value.fx
 
+    @property
+    def fx_explanation(self) -> str:
+        """The rate, date and source used for every figure of this offer ("" when not converted)."""
+        return self.value.fx.explanation() if self.value.fx is not None else ""
+
     def exact(self, key: str) -> Money:
         """The unrounded figure behind ``figures[key]``."""
         val = self.value
@@ -166,9 +171,6 @@ def _explanations(offer: Offer, value: v.OfferValue, years: int, factor: Decimal
     }
     if offer.equity_kind == Offer.EquityKind.OPTIONS and grant.amount == 0:
         texts["total"] += " " + _("The options are under water (fair value at or below the strike), so they count as zero.")
-    if value.fx is not None:
-        for key in texts:
-            texts[key] += " " + value.fx.explanation()
     return texts
 
 

@@ -94,8 +94,14 @@ class FxQuote:
         ) % {
             "from": self.from_currency, "to": self.to_currency, "rate": f"{self.rate:.6f}",
             "source": self.source, "fixed": self.fixed_on.isoformat(),
-            "to_leg": self.to_per_eur, "from_leg": self.from_per_eur,
+            "to_leg": _plain(self.to_per_eur), "from_leg": _plain(self.from_per_eur),
         }
+
+
+def _plain(value: Decimal) -> str:
+    """``Decimal("7.4326000000")`` -> ``"7.4326"``; ``Decimal("136.0000")`` -> ``"136"`` (no exponent)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def cross_rate(from_per_eur: Decimal, to_per_eur: Decimal) -> Decimal:

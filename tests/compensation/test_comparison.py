@@ -151,4 +151,5 @@ def test_comparison_in_usd_records_the_rate_date_and_source(ecb_rates, big_tech_
     row = next(r for r in comparison.rows if r.offer == big_tech_offer)
     assert row.figures["year1_cash"] == Money(Decimal("299839.27"), "USD")
     assert row.fx.fixed_on == date(2026, 10, 23)
-    assert "2026-10-23" in row.explanations["year1_cash"] and "ECB" in row.explanations["year1_cash"]
+    assert "2026-10-23" in row.fx_explanation and "ECB" in row.fx_explanation
+    assert "1.1193 USD and 7.466 CNY per euro" in row.fx_explanation
