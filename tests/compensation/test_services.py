@@ -217,3 +217,15 @@ def test_offer_update_only_changes_drafts():
 
     draft.refresh_from_db()
     assert draft.sign_on == Money(50000, "CNY")
+
+
+def test_expire_task_twice_gives_the_same_result():
+    from compensation.tasks import offers_expire_overdue_task
+
+    offer = OfferFactory(status=Status.EXTENDED, deadline_on=date(2020, 1, 1))
+
+    first = offers_expire_overdue_task.delay().get()
+    second = offers_expire_overdue_task.delay().get()
+
+    offer.refresh_from_db()
+    assert (first, second, offer.status) == (1, 0, Status.EXPIRED)

@@ -1,0 +1,20 @@
+"""Celery entry points of the compensation app (thin: they call services)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import offers_expire_overdue
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, retry_backoff_max=300,
+             retry_jitter=True, max_retries=5)
+def offers_expire_overdue_task() -> int:
+    """Expire extended offers past their deadline; idempotent (a second run expires nothing).
+
+    Meant for Celery beat once a day, e.g. ``{"task": "compensation.tasks.offers_expire_overdue_task",
+    "schedule": crontab(hour=0, minute=30)}`` (00:30 in the configured time zone).
+    Returns the number of offers expired.
+    """
+    return offers_expire_overdue()
