@@ -29,7 +29,9 @@ _EDU_DOMAIN_RE = re.compile(r"\.(?:edu|ac|gov)(?:\.[a-z]{2})?$|\.edu\.[a-z]{2}$"
 _HARD_SPLIT_RE = re.compile(r"\s*(?:;|/|\||\s\+\s|\s--\s|\n)\s*")
 # Split on these only when every side is a known organisation ("Texas A&M" has no spaces
 # around "&"; "Broad Institute of MIT and Harvard" stays whole).
-_SOFT_SPLIT_RE = re.compile(r"\s+(?:and|&|@|-|–|—)\s+|\s{3,}", re.IGNORECASE)
+_SOFT_SPLIT_RE = re.compile(r"\s+(?:and|&|-|–|—)\s+|\s{3,}", re.IGNORECASE)
+# "Lab @ Host": a unit hosted by an organisation.
+_AT_RE = re.compile(r"\s+@\s+")
 _EMPTY = frozenset({"", "none", "null", "n a", "na", "unknown", "independent", "-"})
 _WORD_EXPANSIONS = {"univ": "university", "inst": "institute", "dept": "department"}
 # Parts of a comma list dropped beside a known organisation: places and sub-units.
@@ -136,6 +138,11 @@ def _resolve(text: str) -> list[_Piece]:
         if any(is_known for _, is_known in found):
             return found
         return [(text, False)]
+    if _AT_RE.search(stripped):
+        unit, host = _AT_RE.split(stripped, maxsplit=1)
+        hosts, units = _resolve(host), _resolve(unit)
+        if hosts and all(is_known for _, is_known in hosts):
+            return [p for p in units if p[1]] + hosts
     sides = [s for s in _SOFT_SPLIT_RE.split(stripped) if _clean(s)]
     if len(sides) > 1:
         sides = [s for s in sides if normalise_org(s) not in _LEGAL_SUFFIXES] or sides
@@ -210,7 +217,8 @@ def resolve_affiliations(raw: str) -> list[str]:
     * ``;``, ``/``, ``|``, `` + `` always separate organisations; "and", "&", "@" and a
       spaced dash separate them only when every side is a known organisation
       (``"Google Brain & UC Berkeley"`` splits, ``"Texas A&M University"`` and
-      ``"Broad Institute of MIT and Harvard"`` stay whole);
+      ``"Broad Institute of MIT and Harvard"`` stay whole); "unit @ host" gives the host
+      when the host is known (``"Information Sciences Institute @ USC"``);
     * in a comma list known organisations are taken (longest run first, so
       ``"University of California, Berkeley"`` is one), places and departments beside
       them are dropped, other unknown parts kept;

@@ -5,6 +5,8 @@ file (icml_nips_iclr_papers_2019snapshot.csv), copied here because tests must no
 ../shared; the comment gives how many rows spell it that way.
 """
 
+import re
+
 import pytest
 
 from talent.affiliations import canonical_org, normalise_org, resolve_affiliations
@@ -107,6 +109,8 @@ def test_resolve_affiliations_drops_departments_and_places_beside_a_known_org():
         ("www.amazon.com", ["Amazon"]),
         ("cs.nowhere-known.edu", []),
         ("MILA                                ShortScience.org", ["Mila"]),
+        ("Information Sciences Institute @ USC", ["University of Southern California"]),
+        ("DeepMind @ Google", ["DeepMind"]),
     ],
 )
 def test_resolve_affiliations_email_or_domain_is_not_an_organisation(raw, expected):
@@ -148,3 +152,35 @@ def test_resolve_affiliations_needs_no_database_and_caches():
     first.append("mutated by the caller")
 
     assert resolve_affiliations(raw) == ["Unknown Lab 7 & Google Brain", "Massachusetts Institute of Technology"]
+
+
+def _demo_affiliations() -> set[str]:
+    """Affiliation values of the proceedings data set shipped for the demo (talent/data/demo/)."""
+    import csv
+    import io
+    from importlib import resources
+
+    path = resources.files("talent").joinpath("data", "demo", "icml_nips_iclr_papers_2019snapshot.csv")
+    return {row["Affiliation"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
+
+
+def test_resolve_affiliations_on_the_real_file_single_deepmind_spellings_give_deepmind():
+    values = _demo_affiliations()
+    deepmind_alone = {v for v in values if "deepmind" in v.lower() and not any(s in v for s in "&/,;|") and " and " not in v}
+
+    results = {v: resolve_affiliations(v) for v in deepmind_alone}
+
+    assert len(deepmind_alone) >= 5  # DeepMind, Deepmind, Google DeepMind, Google Deepmind, DeepMind Technologies...
+    assert {v: r for v, r in results.items() if r != ["DeepMind"]} == {}
+
+
+def test_resolve_affiliations_on_the_real_file_never_returns_an_address_and_merges_spellings():
+    values = _demo_affiliations()
+
+    resolved = {v: resolve_affiliations(v) for v in values}
+
+    names = {name for names in resolved.values() for name in names}
+    assert not [n for n in names if re.search(r"\S@\S+\.\w", n)]  # "Rolls-Royce@NTU Corp Lab" is a name
+    assert not [n for n in names if n.lower() in {"none", ""}]
+    assert len(names) < 0.8 * len(values)  # spellings collapse onto canonical names
+    assert resolved["Carnegie Mellon University"] == resolved["CMU"] == ["Carnegie Mellon University"]

@@ -217,3 +217,24 @@ def test_recognise_venue_uses_a_cached_index_reset_after_loading(django_assert_n
     with django_assert_num_queries(0):
         assert recognise_venue("ZZCONF 2020").tier == 3
     venue_index_reset()
+
+
+def _demo_rows() -> list[dict[str, str]]:
+    """The proceedings data set shipped for the demo (talent/data/demo/, see its README)."""
+    import csv
+    import io
+    from importlib import resources
+
+    path = resources.files("talent").joinpath("data", "demo", "icml_nips_iclr_papers_2019snapshot.csv")
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_recognise_every_conference_of_the_shipped_proceedings_file(index):
+    conferences = {row["Conference"] for row in _demo_rows()}
+
+    matches = {raw: index.recognise(raw) for raw in conferences}
+
+    assert conferences == {"NIPS", "ICML", "ICLR"}
+    assert {raw: (m.acronym, m.tier) for raw, m in matches.items()} == {
+        "NIPS": ("NeurIPS", 1), "ICML": ("ICML", 1), "ICLR": ("ICLR", 1),
+    }
