@@ -139,7 +139,7 @@ class PremiumToWinForm(forms.Form):
             else:
                 percent = parse_decimal(raw, field="margin", max_decimal_places=2)
                 if percent > Decimal(1000):
-                    raise ValidationError({"margin": [_("A margin above 1000 % is not plausible.")]})
+                    raise ValidationError({"margin": [_("A margin above 1000 percent is not plausible.")]})
                 data["margin_percent"] = percent
                 data["margin_amount"] = None
         except ValidationError as exc:

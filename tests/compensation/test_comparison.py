@@ -153,3 +153,14 @@ def test_comparison_in_usd_records_the_rate_date_and_source(ecb_rates, big_tech_
     assert row.fx.fixed_on == date(2026, 10, 23)
     assert "2026-10-23" in row.fx_explanation and "ECB" in row.fx_explanation
     assert "1.1193 USD and 7.466 CNY per euro" in row.fx_explanation
+
+
+def test_explanations_are_translated_to_simplified_chinese(big_tech_offer, unicorn_draft):
+    """The same 600,000 CNY premium (see the 15 % worked example), explained in zh-hans."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        result = premium_to_win(competitor=big_tech_offer, draft=unicorn_draft, basis=Basis.YEAR1_CASH,
+                                currency="CNY", margin_percent=Decimal("15"), on=FRIDAY)
+
+    assert "还需增加 600,000.00 CNY" in result.explanation
