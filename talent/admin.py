@@ -1,9 +1,27 @@
 """Admin for the talent app: candidates, publications, venues, specialties."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Authorship, Candidate, Publication, ResearchProfile, Specialty, Venue, VenueAlias
+from .errors import DomainError
+from .models import (
+    Authorship,
+    Candidate,
+    CandidateMerge,
+    CareerEntry,
+    ImportRun,
+    PossibleDuplicate,
+    Publication,
+    ResearchProfile,
+    Specialty,
+    Venue,
+    VenueAlias,
+)
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -18,6 +36,27 @@ class PublicationAuthorshipInline(AuthorshipInline):
     fields = ["candidate", "position", "is_corresponding", "affiliation_raw"]
 
 
+class CareerEntryInline(admin.TabularInline):
+    model = CareerEntry
+    extra = 0
+    fields = ["kind", "organisation", "title", "area", "start_on", "start_precision", "end_on", "end_precision", "source"]
+
+
+class CandidateImportForm(forms.Form):
+    """The admin import page's form: which format, which file, and whether to write."""
+
+    format = forms.ChoiceField(label=_("format"), choices=[
+        ("proceedings", _("Conference proceedings CSV (Conference,Year,Title,Author,Affiliation)")),
+        ("bibtex", _("BibTeX")),
+        ("dblp", _("DBLP XML")),
+        ("jsonresume", _("JSON Resume")),
+        ("spreadsheet", _("Spreadsheet (CSV or XLSX, documented columns)")),
+        ("linkedin", _("LinkedIn Connections.csv")),
+    ])
+    file = forms.FileField(label=_("file"), help_text=_("UTF-8 (with or without BOM) or GB18030/GBK."))
+    dry_run = forms.BooleanField(label=_("dry run (write nothing, show what would happen)"), required=False, initial=True)
+
+
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
     list_display = ["full_name", "native_name", "current_employer", "highest_degree", "search_status", "city", "source", "updated_at"]
@@ -26,8 +65,36 @@ class CandidateAdmin(admin.ModelAdmin):
     list_select_related = ["current_company", "owner"]
     autocomplete_fields = ["current_company", "owner", "specialties"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [AuthorshipInline]
+    inlines = [AuthorshipInline, CareerEntryInline]
     date_hierarchy = "created_at"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        own = [path("import/", self.admin_site.admin_view(self.import_view), name=name)]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        """Upload a file in one of the import formats; show the per-row report (talent/importers)."""
+        from .importers import ImportFileError, import_file
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CandidateImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = import_file(form.cleaned_data["format"], upload.read(), file_name=upload.name,
+                                     dry_run=form.cleaned_data["dry_run"], actor=request.user)
+            except ImportFileError as exc:
+                form.add_error("file", exc.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": _("Import candidates"), "form": form, "report": report,
+            "summary": report.to_summary() if report else None,
+            "rows": report.results[:1000] if report else [],
+        }
+        return TemplateResponse(request, "admin/talent/candidate/import.html", context)
 
 
 @admin.register(Specialty)
@@ -91,3 +158,78 @@ class ResearchProfileAdmin(admin.ModelAdmin):
     @admin.display(description=_("candidate"))
     def candidate_name(self, obj):  # pragma: no cover - display only
         return str(obj.candidate)
+
+
+@admin.register(CareerEntry)
+class CareerEntryAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "kind", "organisation", "title", "start_on", "start_precision", "end_on", "end_precision"]
+    list_filter = ["kind", "source", "start_precision"]
+    search_fields = ["candidate__full_name", "candidate__native_name", "organisation", "title"]
+    list_select_related = ["candidate"]
+    autocomplete_fields = ["candidate"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "format", "file_name", "encoding", "actor", "finished_at"]
+    list_filter = ["format", "is_dry_run"]
+    search_fields = ["file_name"]
+    list_select_related = ["actor"]
+    readonly_fields = ["format", "file_name", "encoding", "is_dry_run", "actor", "summary", "issues", "started_at",
+                       "finished_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(admin.ModelAdmin):
+    """Pairs below the certainty threshold: a recruiter merges them or says they differ."""
+
+    list_display = ["candidate_a", "candidate_b", "score", "reason", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["candidate_a__full_name", "candidate_b__full_name", "candidate_a__native_name",
+                     "candidate_b__native_name", "reason"]
+    list_select_related = ["candidate_a", "candidate_b"]
+    autocomplete_fields = ["candidate_a", "candidate_b"]
+    readonly_fields = ["created_at", "resolved_at", "resolved_by", "import_run"]
+    actions = ["merge_pairs", "dismiss_pairs"]
+
+    @admin.action(description=_("Merge: same person (the older record survives)"))
+    def merge_pairs(self, request, queryset):
+        from .services.merge import candidate_merge
+
+        merged = 0
+        for pair in queryset.filter(status=PossibleDuplicate.Status.OPEN).select_related("candidate_a", "candidate_b"):
+            try:
+                candidate_merge(survivor=pair.candidate_a, duplicates=[pair.candidate_b], actor=request.user,
+                                reason=str(_("Possible duplicate confirmed by a recruiter: %(why)s")) % {"why": pair.reason})
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            merged += 1
+        self.message_user(request, _("%(n)d pairs merged.") % {"n": merged}, messages.SUCCESS)
+
+    @admin.action(description=_("Not the same person"))
+    def dismiss_pairs(self, request, queryset):
+        count = queryset.filter(status=PossibleDuplicate.Status.OPEN).update(
+            status=PossibleDuplicate.Status.DISMISSED, resolved_at=timezone.now(), resolved_by=request.user)
+        self.message_user(request, _("%(n)d pairs dismissed.") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(CandidateMerge)
+class CandidateMergeAdmin(admin.ModelAdmin):
+    list_display = ["merged_at", "survivor", "merged_ids", "reason", "actor"]
+    list_filter = ["merged_at"]
+    search_fields = ["survivor__full_name", "survivor__native_name", "reason"]
+    list_select_related = ["survivor", "actor"]
+    readonly_fields = ["survivor", "merged_ids", "snapshot", "moved", "reason", "actor", "merged_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

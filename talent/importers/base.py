@@ -214,7 +214,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Order: a UTF-8 byte-order mark (``utf-8-sig``), UTF-16 with a BOM, strict UTF-8,
     then strict GB18030 (what Chinese Excel and WPS write; a superset of GBK and GB2312)
-    when charset-normalizer also sees a Chinese encoding in the bytes. Anything else is
+    when the result reads as Chinese (see :func:`_plausible_chinese`) and charset-normalizer
+    also sees a Chinese encoding in the bytes. Anything else is
     refused rather than guessed, so no replacement character or mojibake is ever stored.
 
     Raises:
@@ -240,12 +241,32 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         text = None
     guess = _guess_encoding(data)
-    if text is not None and (guess in _CHINESE_CODECS or _chinese_among_guesses(data)):
+    if text is not None and _plausible_chinese(text) and (guess in _CHINESE_CODECS or _chinese_among_guesses(data)):
         return text, "gb18030"
     raise ImportFileError(
         _("The file is neither UTF-8 nor GB18030/GBK (it looks like %(guess)s). "
           "Save it again as UTF-8 (Excel: \"CSV UTF-8\") and import it again.") % {"guess": guess or _("unknown")}
     )
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Tell whether GB18030-decoded ``text`` reads as Chinese rather than mojibake.
+
+    Chinese text is overwhelmingly made of the 6,763 common characters of GB2312; Latin-1
+    or Windows-1252 bytes misread as GBK (``Jürgen`` -> ``J黵gen``) land outside it.
+    At least 90% of the CJK characters must be GB2312 characters, and there must be some.
+    """
+    cjk = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"]
+    if not cjk:
+        return False
+    common = 0
+    for ch in cjk:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(cjk)
 
 
 def _guess_encoding(data: bytes) -> str:

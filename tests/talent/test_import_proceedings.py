@@ -211,3 +211,18 @@ def test_undecodable_file_is_refused_and_writes_nothing(venues):
 def test_missing_columns_are_refused(venues):
     with pytest.raises(ImportFileError, match="author"):
         import_file("proceedings", b"Conference,Year,Title\nICML,2018,X\n")
+
+
+@pytest.mark.parametrize("text", ["Jürgen", "name\nMüller\n", "Zoë Ørsted,Köln\n"])
+def test_latin1_bytes_are_never_read_as_gbk_mojibake(text):
+    from talent.importers.base import decode_bytes
+
+    with pytest.raises(ImportFileError):
+        decode_bytes(text.encode("cp1252"))
+
+
+@pytest.mark.parametrize("text", ["司马光", "姓名,邮箱\n欧阳娜娜,nana@example.cn\n", "王小明 Microsoft Research Asia"])
+def test_short_chinese_gbk_is_accepted(text):
+    from talent.importers.base import decode_bytes
+
+    assert decode_bytes(text.encode("gbk")) == (text, "gb18030")
