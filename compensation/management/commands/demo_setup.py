@@ -54,11 +54,17 @@ class Command(BaseCommand):
         offers = demo_offers_create(stdout=self.stdout)
         self.stdout.write(f"Fictional offers: {len(offers)}")
 
-        from crm.scoring.service import openings_score
+        from crm.scoring.services import openings_rescore
 
         self.stdout.write("Scoring every candidate against every opening…")
-        scored = openings_score([o.id for o in openings], trigger="manual")
-        self.stdout.write(f"Fit scores stored: {scored}")
+        run = openings_rescore([o.id for o in openings], trigger="manual")
+        from crm.models import FitScore
+
+        stored = FitScore.objects.filter(opening__in=openings).count()
+        self.stdout.write(
+            f"Fit scores: {run.pair_count} pairs scored, {stored} stored "
+            f"(the best {settings.CRM_SCORING_TOP_K} per opening plus every candidacy)."
+        )
 
         self._summary(report, time.perf_counter() - started)
         self.stdout.write(self.style.SUCCESS(
