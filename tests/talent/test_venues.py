@@ -207,16 +207,30 @@ def test_recognise_workshop_at_real_venue_names(index):
         assert index.recognise(raw).is_workshop, raw
 
 
-@pytest.mark.django_db
-def test_recognise_venue_uses_a_cached_index_reset_after_loading(django_assert_num_queries):
+@pytest.fixture
+def fresh_process_index():
     venue_index_reset()
+    yield
+    venue_index_reset()
+
+
+@pytest.mark.django_db
+def test_recognise_venue_uses_a_cached_index(fresh_process_index, django_assert_num_queries):
     Venue.objects.create(acronym="ZZCONF", name="Zeta Zeta Conference", tier=3)
 
     with django_assert_num_queries(2):
         assert recognise_venue("Zeta Zeta Conference").acronym == "ZZCONF"
     with django_assert_num_queries(0):
         assert recognise_venue("ZZCONF 2020").tier == 3
-    venue_index_reset()
+
+
+@pytest.mark.django_db
+def test_reference_data_load_resets_the_cached_index(fresh_process_index):
+    assert recognise_venue("NeurIPS").venue_id is None  # empty tables
+
+    reference_data_load()
+
+    assert recognise_venue("NeurIPS").acronym == "NeurIPS"
 
 
 def _demo_rows() -> list[dict[str, str]]:
