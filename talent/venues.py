@@ -78,7 +78,11 @@ _TRAILING_ROMAN_RE = re.compile(r"(?<=\w)\s+[ivxl]{1,5}$")
 _SPACE_RE = re.compile(r"\s+")
 _SEGMENT_RE = re.compile(r"[,;:]|\s[-–—]\s")
 
-_WORKSHOP_RE = re.compile(r"\bworkshops?\b|\bw/s\b|\bwksp\b")
+#: Not the main conference: workshops ("CVPR Workshops", "W/S", DBLP's "BlackboxNLP@EMNLP")
+#: and other side tracks (companion volumes, doctoral consortia, student abstracts).
+_WORKSHOP_RE = re.compile(
+    r"\bworkshops?\b|\bw/s\b|\bwksp\b|[\w)]\s*@\s*[a-z]|\bcompanion\b|\bdoctoral consortium\b|\bstudent abstracts?\b"
+)
 _PREPRINT_RE = re.compile(r"\barxiv\b|\bcorr\b|\bcomputing research repository\b")
 _FINDINGS_RE = re.compile(r"\bfindings\b")
 
@@ -237,9 +241,11 @@ class VenueIndex:
             venue; "Findings" gives the Findings venue (never the main *ACL conference);
             then the whole normalised string, then each comma/colon-separated segment,
             then a known acronym appearing as a word ("... {ACL} 2023, Toronto") are
-            looked up; a string naming a workshop ("workshop", "W/S") is the workshop,
-            not the conference it is co-located with (unless the venue's own alias says
-            "workshop", e.g. HotNets), with ``venue_id=None`` and tier 0.
+            looked up; a string naming a workshop ("workshop", "W/S", DBLP's
+            "RepL4NLP@ACL") or a side track (companion volume, doctoral consortium,
+            student abstract) is not the conference it is attached to (unless the
+            venue's own alias says "workshop", e.g. HotNets): ``is_workshop=True``,
+            ``venue_id=None``, tier 0.
         """
         key = (raw, year)
         found = self._cache.get(key)

@@ -203,7 +203,8 @@ def test_recognise_findings_of_acl_in_shipped_data_is_recognised_but_not_top(ind
 
 
 def test_recognise_workshop_at_real_venue_names(index):
-    for raw in ("ICLR (Workshop)", "ICML Workshop on Exploration in Reinforcement Learning", "CVPR Workshops"):
+    for raw in ("ICLR (Workshop)", "ICML Workshop on Exploration in Reinforcement Learning", "CVPR Workshops",
+                "BlackboxNLP@EMNLP", "RepL4NLP@ACL", "WWW (Companion Volume)", "AAAI Student Abstracts"):
         assert index.recognise(raw).is_workshop, raw
 
 
