@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -325,6 +326,7 @@ def parse_partial_date(value: str) -> tuple[dt.date, str]:
     return date, "day" if day else "month" if month else "year"
 
 
+@lru_cache(maxsize=65_536)
 def title_key(title: str) -> str:
     """Return the identity key of a paper title: folded, letters and digits only.
 
