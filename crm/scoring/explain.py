@@ -12,26 +12,45 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-from django.utils.translation import gettext as _
-
-from talent.models import Candidate
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _gettext
 
 from . import FACTORS
 from . import factors as fx
 from .features import CandidateFeatures, OpeningFeatures, ScoringContext
 from .kernel import F_COMPENSATION, F_DEGREE, F_EXPERIENCE, F_LOCATION, PairScores
 
-_DEGREE_BY_LEVEL = {level: slug for slug, level in fx.DEGREE_LEVELS.items()}
-
 # One stored row: (candidate_id, opening_id, score, breakdown, is_excluded, exclusion_reason).
 Row = tuple[int, int, Decimal, list, bool, str]
 
+# Translations looked up once per message and language (gettext costs ~25 us a call, and a
+# full rescore renders about a million explanation strings).
+_translated: dict[str, dict[str, str]] = {}
 
-def _degree_label(level: int) -> str:
-    return str(Candidate.Degree(_DEGREE_BY_LEVEL[level]).label)
+
+def _translator():
+    """Return ``_(message)``: gettext in the active language, memoised per language.
+
+    The helpers below take it as their first argument, named ``_`` so that makemessages
+    extracts their messages.
+    """
+    cache = _translated.setdefault(get_language() or "", {})
+
+    def _(message: str) -> str:
+        text = cache.get(message)
+        if text is None:
+            text = cache[message] = _gettext(message)
+        return text
+
+    return _
 
 
-def _years_range(lo: float, hi: float) -> str:
+def _degree_label(_, level: int) -> str:
+    # the messages of talent's Candidate.Degree labels, translated with the memoised `_`
+    return {0: _("Other"), 1: _("BSc"), 2: _("MSc"), 3: _("PhD")}[level]
+
+
+def _years_range(_, lo: float, hi: float) -> str:
     if np.isnan(hi):
         return f"{lo:g}+"
     if np.isnan(lo):
@@ -43,7 +62,7 @@ def _currency(money_text: str) -> str:
     return money_text.rsplit(" ", 1)[-1] if money_text else ""
 
 
-def _specialty(ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _specialty(_, ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     reqs = of.requirements[j]
     if not reqs:
         return _("No specialty required.")
@@ -51,30 +70,30 @@ def _specialty(ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, 
     return _("Credit per required specialty: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
-def _research(cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _research(_, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     return _(
         "%(points).2f top-paper equivalents (%(top)d top-tier papers, %(first)d as first author; "
         "tier-weighted, recency-decayed) against a target of %(target)g."
     ) % {"points": cf.points[i], "top": cf.top_papers[i], "first": cf.first_author_top[i], "target": of.target[j]}
 
 
-def _degree(code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _degree(_, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     if code == fx.DEGREE_NO_REQUIREMENT:
         return _("No minimum degree.")
     if code == fx.DEGREE_UNKNOWN:
         return _("Degree unknown: neutral.")
-    args = {"has": _degree_label(int(cf.degree[i])), "required": _degree_label(int(of.min_degree[j]))}
+    args = {"has": _degree_label(_, int(cf.degree[i])), "required": _degree_label(_, int(of.min_degree[j]))}
     if code == fx.DEGREE_MET:
         return _("%(has)s meets the required %(required)s.") % args
     return _("%(has)s; %(required)s required.") % args
 
 
-def _experience(code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _experience(_, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     if code == fx.EXPERIENCE_NO_REQUIREMENT:
         return _("No experience range.")
     if code == fx.EXPERIENCE_UNKNOWN:
         return _("Years of experience unknown: neutral.")
-    args = {"years": cf.years[i], "range": _years_range(of.min_years[j], of.max_years[j])}
+    args = {"years": cf.years[i], "range": _years_range(_, of.min_years[j], of.max_years[j])}
     if code == fx.EXPERIENCE_IN_RANGE:
         return _("%(years)g years, within %(range)s.") % args
     if code == fx.EXPERIENCE_BELOW:
@@ -82,7 +101,7 @@ def _experience(code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j
     return _("%(years)g years, above the %(range)s wanted.") % args
 
 
-def _compensation(ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _compensation(_, ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     args = {"expected": cf.comp_raw[i], "max": of.band_max_raw[j], "base": ctx.base_currency}
     if code == fx.COMP_NO_BAND:
         return _("The opening has no band maximum.")
@@ -98,7 +117,7 @@ def _compensation(ctx: ScoringContext, code: int, cf: CandidateFeatures, of: Ope
     return _("Expects %(expected)s, above the band maximum %(max)s.") % args
 
 
-def _location(ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def _location(_, ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     city = ctx.city_names[of.city[j]] if of.city[j] >= 0 else ""
     args = {"city": city, "home": cf.city_raw[i]}
     if code == fx.LOCATION_ANYWHERE:
@@ -114,7 +133,7 @@ def _location(ctx: ScoringContext, code: int, cf: CandidateFeatures, of: Opening
     return _("Lives in %(home)s, not open to relocating to %(city)s.") % args
 
 
-def exclusion_reason(cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
+def exclusion_reason(_, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     """Return why the pair is off-limits (the opening's own company first)."""
     if cf.company_ids[i] == of.company_ids[j]:
         return _("Works for the opening's company (%(company)s).") % {"company": of.company_names[j]}
@@ -127,6 +146,7 @@ def build_rows(ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, 
     One Python iteration per stored pair (at most top K x openings + candidacies), building
     six short strings each; scores and values are computed beforehand in numpy.
     """
+    _ = _translator()
     rows: list[Row] = []
     values = np.round(ps.values, 4).T.tolist()
     weights = np.round(of.weights, 4).tolist()
@@ -135,12 +155,12 @@ def build_rows(ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, 
     for p, (i, j) in enumerate(zip(np.asarray(ci).tolist(), np.asarray(oj).tolist(), strict=True)):
         v, c, w = values[p], codes[p], weights[j]
         texts = (
-            _specialty(ctx, cf, of, i, j),
-            _research(cf, of, i, j),
-            _degree(c[F_DEGREE], cf, of, i, j),
-            _experience(c[F_EXPERIENCE], cf, of, i, j),
-            _compensation(ctx, c[F_COMPENSATION], cf, of, i, j),
-            _location(ctx, c[F_LOCATION], cf, of, i, j),
+            _specialty(_, ctx, cf, of, i, j),
+            _research(_, cf, of, i, j),
+            _degree(_, c[F_DEGREE], cf, of, i, j),
+            _experience(_, c[F_EXPERIENCE], cf, of, i, j),
+            _compensation(_, ctx, c[F_COMPENSATION], cf, of, i, j),
+            _location(_, ctx, c[F_LOCATION], cf, of, i, j),
         )
         breakdown = [
             {"factor": f, "value": v[n], "weight": w[n], "explanation": texts[n]} for n, f in enumerate(FACTORS)
@@ -154,7 +174,7 @@ def build_rows(ctx: ScoringContext, cf: CandidateFeatures, of: OpeningFeatures, 
                                   "names": ", ".join(missing)}})
         reason = ""
         if ps.excluded[p]:
-            reason = exclusion_reason(cf, of, i, j)
+            reason = exclusion_reason(_, cf, of, i, j)
             breakdown.append({"factor": "off_limits", "value": 0.0, "weight": None,
                               "explanation": _("%(reason)s Excluded from the ranking; would score %(score)s.") % {
                                   "reason": reason, "score": score}})

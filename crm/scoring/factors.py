@@ -221,15 +221,28 @@ def specialty_similarity(parents: list[int], credit: dict[str, float]) -> np.nda
 def specialty_credit(has: np.ndarray, sim: np.ndarray) -> np.ndarray:
     """Return the ``(N, S)`` credit of each candidate for each specialty.
 
-    ``has`` is ``(N, S)`` bool (declared or inferred). ``credit[i, r] = max_s has[i, s] *
-    sim[s, r]``, computed with one matrix product per distinct credit level (the levels are
-    few), so the cost is ``levels x N x S x S`` multiply-adds, not a Python loop.
+    ``has`` is ``(N, S)`` bool (declared or inferred): ``credit[i, r] = max_s has[i, s] *
+    sim[s, r]``. See :func:`specialty_credit_from_pairs`.
     """
-    has_f = has.astype(np.float32)
-    credit = np.zeros(has.shape, dtype=float)
-    for level in np.unique(sim[sim > 0]):
-        reach = has_f @ (sim >= level).astype(np.float32)
-        np.maximum(credit, np.where(reach > 0, level, 0.0), out=credit)
+    rows, cols = np.nonzero(has)
+    return specialty_credit_from_pairs(rows, cols, has.shape[0], sim)
+
+
+def specialty_credit_from_pairs(rows, specs, n: int, sim: np.ndarray) -> np.ndarray:
+    """Return the ``(N, S)`` credit from (candidate row, specialty index) pairs.
+
+    ``credit[i] = max over the candidate's specialties s of sim[s]`` (row-wise maximum of
+    the taxonomy rows), computed with one ``np.maximum.reduceat`` over the pairs sorted by
+    candidate: ``pairs x S`` operations, no Python loop. Candidates without a specialty get 0.
+    """
+    credit = np.zeros((n, sim.shape[1]))
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) == 0 or sim.shape[1] == 0:
+        return credit
+    order = np.argsort(rows, kind="stable")
+    rows, specs = rows[order], np.asarray(specs, dtype=np.int64)[order]
+    uniq, starts = np.unique(rows, return_index=True)
+    credit[uniq] = np.maximum.reduceat(sim[specs], starts, axis=0)
     return credit
 
 

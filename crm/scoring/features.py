@@ -12,12 +12,15 @@ paper group, never per candidate-opening pair.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from djmoney.contrib.exchange.exceptions import MissingRate
 from djmoney.contrib.exchange.models import get_rate
@@ -25,7 +28,7 @@ from djmoney.contrib.exchange.models import get_rate
 from talent.models import Authorship, Candidate, ResearchProfile, Specialty, Venue
 
 from . import FACTORS, setting
-from .factors import DEGREE_LEVELS, paper_points, specialty_credit, specialty_similarity
+from .factors import DEGREE_LEVELS, paper_points, specialty_credit_from_pairs, specialty_similarity
 
 # Candidates who refused or withdrew consent are not scored (nor shown in rankings).
 EXCLUDED_CONSENT = (Candidate.Consent.REFUSED, Candidate.Consent.WITHDRAWN)
@@ -272,9 +275,11 @@ def load_candidates(ctx: ScoringContext, *, id_range: tuple[int, int] | None = N
         rel_q = Q(candidate_id__gte=id_range[0], candidate_id__lte=id_range[1])
     else:
         id_list = [int(i) for i in ids]
+        if connection.vendor == "postgresql":  # one array parameter instead of one per id
+            id_list = RawSQL("SELECT unnest(%s::bigint[])", (id_list,))
         cand_q = Q(id__in=id_list)
         rel_q = Q(candidate_id__in=id_list)
-    rows = list(
+    rows = _raw_rows(
         scored_candidates().filter(cand_q).order_by("id").values_list(
             "id", "highest_degree", "years_experience", "city", "is_open_to_relocation", "preferred_cities",
             "expected_compensation", "expected_compensation_currency", "current_company_id",
@@ -300,33 +305,36 @@ def load_candidates(ctx: ScoringContext, *, id_range: tuple[int, int] | None = N
         norm = normalise_city(r[3])
         if norm:
             city[i] = ctx.city_index.get(norm, -2)
-        for pref in r[5] or []:
+        for pref in _json_list(r[5]):
             c = ctx.city_index.get(normalise_city(pref) if isinstance(pref, str) else "")
             if c is not None:
                 prefers[i, c] = True
 
-    s = len(ctx.specialty_ids)
-    has = np.zeros((n, s), dtype=bool)
+    spec_rows: list[np.ndarray] = []
+    spec_cols: list[np.ndarray] = []
     if n:
         through = Candidate.specialties.through
         pairs = np.array(
-            list(through.objects.filter(rel_q).values_list("candidate_id", "specialty_id")), dtype=np.int64
+            _raw_rows(through.objects.filter(rel_q).values_list("candidate_id", "specialty_id")), dtype=np.int64
         ).reshape(-1, 2)
-        _mark(has, cand_ids, pairs[:, 0], [ctx.specialty_index.get(int(x), -1) for x in pairs[:, 1]])
+        _collect(spec_rows, spec_cols, cand_ids, pairs[:, 0],
+                 [ctx.specialty_index.get(int(x), -1) for x in pairs[:, 1].tolist()])
         inferred_c, inferred_s = [], []
-        for cid, inferred in ResearchProfile.objects.filter(rel_q).values_list("candidate_id", "inferred_specialties"):
-            for item in inferred or []:
+        for cid, inferred in _raw_rows(
+            ResearchProfile.objects.filter(rel_q).values_list("candidate_id", "inferred_specialties")
+        ):
+            for item in _json_list(inferred):
                 k = ctx.slug_index.get(item.get("slug")) if isinstance(item, dict) else None
                 if k is not None:
                     inferred_c.append(cid)
                     inferred_s.append(k)
-        _mark(has, cand_ids, np.array(inferred_c, dtype=np.int64), inferred_s)
+        _collect(spec_rows, spec_cols, cand_ids, np.array(inferred_c, dtype=np.int64), inferred_s)
 
     points = np.zeros(n)
     top_papers = np.zeros(n)
     first_top = np.zeros(n)
     if n:
-        paper_rows = list(
+        paper_rows = _raw_rows(
             Authorship.objects.filter(rel_q)
             .filter(publication__venue__tier__gt=0, publication__is_workshop=False, publication__is_preprint=False)
             .exclude(publication__venue__kind=Venue.Kind.PREPRINT)
@@ -366,16 +374,41 @@ def load_candidates(ctx: ScoringContext, *, id_range: tuple[int, int] | None = N
         points=points,
         top_papers=top_papers,
         first_author_top=first_top,
-        credit=specialty_credit(has, ctx.sim) if s else np.zeros((n, 0)),
+        credit=specialty_credit_from_pairs(
+            np.concatenate(spec_rows) if spec_rows else np.zeros(0, np.int64),
+            np.concatenate(spec_cols) if spec_cols else np.zeros(0, np.int64), n, ctx.sim,
+        ),
     )
 
 
-def _mark(has: np.ndarray, cand_ids: np.ndarray, row_ids: np.ndarray, spec_idx) -> None:
-    """Set ``has[i, k]`` for each (candidate id, specialty index) pair found in the block."""
+def _raw_rows(queryset) -> list[tuple]:
+    """Run a ``values_list`` queryset on the raw cursor: no per-value Django converters.
+
+    JSON columns come back as text (decode with :func:`_json_list`); numbers as the driver
+    returns them (Decimal on PostgreSQL, int or float on SQLite).
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _json_list(value) -> list:
+    """Decode a JSON list column read raw (text, or already decoded); anything else -> []."""
+    if isinstance(value, str):
+        if value in ("", "[]", "null"):
+            return []
+        value = json.loads(value)
+    return value if isinstance(value, list) else []
+
+
+def _collect(rows_out: list, cols_out: list, cand_ids: np.ndarray, row_ids: np.ndarray, spec_idx) -> None:
+    """Append (block row, specialty index) of each pair whose candidate is in the block."""
     if len(row_ids) == 0 or len(cand_ids) == 0:
         return
     spec = np.asarray(spec_idx, dtype=np.int64)
     pos = np.searchsorted(cand_ids, row_ids)
     pos_c = np.minimum(pos, len(cand_ids) - 1)
     ok = (pos < len(cand_ids)) & (cand_ids[pos_c] == row_ids) & (spec >= 0)
-    has[pos_c[ok], spec[ok]] = True
+    rows_out.append(pos_c[ok])
+    cols_out.append(spec[ok])
