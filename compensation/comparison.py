@@ -282,6 +282,8 @@ class PremiumToWin:
     """The premium the draft needs to beat the competitor by the margin, with its suggested split.
 
     Amounts in ``currency`` are rounded once; ``premium`` is 0 when the draft already wins.
+    Rounding is half-up like every figure, so a draft raised by the rounded increases can
+    fall short of the exact target by less than one minor unit per component.
     """
 
     basis: str
