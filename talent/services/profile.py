@@ -8,7 +8,7 @@ authorships: an import, a merge, an admin edit:
 
 * importers and the merge service call ``research_profiles_refresh(candidate_ids)`` (or
   ``research_profiles_refresh_on_commit(candidate_ids)`` inside their transaction);
-* single admin edits are covered by :func:`connect_profile_signals` (wired in
+* single admin edits are covered by :func:`connect_profile_signals` (to be called from
   ``TalentConfig.ready``): it collects the touched candidates and refreshes them once,
   after the transaction commits; bulk paths (``bulk_create`` sends no signals) and code
   inside :func:`profile_signals_suspended` add nothing.
