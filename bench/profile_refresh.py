@@ -6,7 +6,7 @@ Creates N fictional candidates with P papers each (every paper has two candidate
 authors, so N*P authorships over N*P/2 publications, at real venues with real-looking
 titles), refreshes all their profiles twice (first run inserts, second updates), prints
 the figures, and rolls everything back (all inside one transaction, so the batches'
-own transactions are savepoints here). Needs migrated tables (``manage.py migrate``).
+own transactions are savepoints here). Migrates the database first.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from talent.models import Authorship, Candidate, Publication, ResearchProfile, Venue  # noqa: E402
@@ -40,6 +41,7 @@ TITLES = [
 
 
 def main() -> None:
+    call_command("migrate", interactive=False, verbosity=0)  # the embedded database may be fresh
     with transaction.atomic():
         run()
         transaction.set_rollback(True)

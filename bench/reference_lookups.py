@@ -24,12 +24,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
+
 from talent import affiliations  # noqa: E402
 from talent.services.reference import reference_data_load  # noqa: E402
 from talent.venues import VenueIndex  # noqa: E402
 
 
 def main() -> None:
+    call_command("migrate", interactive=False, verbosity=0)  # the embedded database may be fresh
     reference_data_load()
     text = resources.files("talent").joinpath("data", "demo", "icml_nips_iclr_papers_2019snapshot.csv").read_text("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
