@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +233,12 @@ CRM_SCORING_DEFAULT_TOP_PAPERS = 2
 CRM_SCORING_COMP_STRETCH = 0.5
 # Coalescing window of save-triggered rescoring (s): saves within it produce one task.
 CRM_SCORING_COALESCE_SECONDS = env.int("CRM_SCORING_COALESCE_SECONDS", default=10)
+# Nightly full rescore (03:30 in TIME_ZONE): catches bulk imports (no signals), company
+# off-limits changes and the yearly recency decay.
+CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
+    "task": "crm.tasks.rescore_all_task",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Compensation (compensation/) -------------------------------------------------------
 # Exchange rates: the ECB reference-rate history shipped in compensation/data/fx/ (loaded

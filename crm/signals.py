@@ -19,7 +19,8 @@ when it starts, so a save that commits after it has read the data enqueues again
 Bulk imports: ``bulk_create`` sends no signals, so imports are not slowed down; an
 importer that saves rows one by one can wrap the work in :func:`scoring_paused` and
 enqueue one :func:`crm.tasks.score_candidates_task` with the imported ids afterwards.
-Company changes (``is_off_limits``) are not followed: run ``manage.py rescore``.
+A company whose ``is_off_limits`` flag changes -> :func:`crm.tasks.score_company_task`
+(its employees). The nightly ``rescore_all`` (``CELERY_BEAT_SCHEDULE``) catches the rest.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from talent.models import Authorship, Candidate, Publication, ResearchProfile
 
-from .models import Candidacy, Opening, OpeningRequirement
+from .models import Candidacy, Company, Opening, OpeningRequirement
 from .scoring import setting
 
 _paused: ContextVar[bool] = ContextVar("crm_scoring_paused", default=False)
@@ -54,7 +55,8 @@ def scoring_paused():
 def enqueue_rescore(kind: str, object_id: int | None) -> None:
     """After the current transaction commits, enqueue (coalesced) the rescore of one object.
 
-    ``kind`` is ``"candidate"`` or ``"opening"``. Does nothing inside :func:`scoring_paused`.
+    ``kind`` is ``"candidate"``, ``"opening"`` or ``"company"`` (its employees). Does
+    nothing inside :func:`scoring_paused`.
     """
     if object_id is None or _paused.get():
         return
@@ -62,14 +64,14 @@ def enqueue_rescore(kind: str, object_id: int | None) -> None:
 
 
 def _send(kind: str, object_id: int) -> None:
-    from .tasks import pending_key, score_candidate_task, score_opening_task
+    from .tasks import pending_key, score_candidate_task, score_company_task, score_opening_task
 
     window = int(setting("CRM_SCORING_COALESCE_SECONDS"))
     # The key outlives the countdown, so saves until the task starts are absorbed; if the
     # task is lost the key expires and the next save enqueues again.
     if not cache.add(pending_key(kind, object_id), 1, timeout=2 * window + 30):
         return
-    task = score_candidate_task if kind == "candidate" else score_opening_task
+    task = {"candidate": score_candidate_task, "opening": score_opening_task, "company": score_company_task}[kind]
     task.apply_async((object_id,), countdown=window)
 
 
@@ -128,3 +130,17 @@ def _opening_saved(sender, instance, raw=False, **kwargs):
 def _requirement_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         enqueue_rescore("opening", instance.opening_id)
+
+
+@receiver(pre_save, sender=Company, dispatch_uid="crm_scoring_company_before_save")
+def _company_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    old = Company.objects.filter(pk=instance.pk).values_list("is_off_limits", flat=True).first()
+    instance._scoring_off_limits_changed = old is not None and old != instance.is_off_limits
+
+
+@receiver(post_save, sender=Company, dispatch_uid="crm_scoring_company_saved")
+def _company_saved(sender, instance, raw=False, **kwargs):
+    if not raw and getattr(instance, "_scoring_off_limits_changed", False):
+        enqueue_rescore("company", instance.pk)

@@ -79,6 +79,18 @@ def score_candidates_task(candidate_ids: list[int], trigger: str = ScoringRun.Tr
 
 
 @shared_task(**_RELIABLE, **_RETRY)
+def score_company_task(company_id: int, trigger: str = ScoringRun.Trigger.SAVE) -> int | None:
+    """Rescore the employees of a company (its off-limits flag changed); return the run id."""
+    from talent.models import Candidate
+
+    from .scoring.services import candidates_rescore
+
+    cache.delete(pending_key("company", company_id))
+    ids = list(Candidate.objects.filter(current_company_id=company_id).values_list("id", flat=True))
+    return candidates_rescore(ids, trigger=trigger).id if ids else None
+
+
+@shared_task(**_RELIABLE, **_RETRY)
 def rescore_all_task(trigger: str = ScoringRun.Trigger.SCHEDULE) -> int:
     """Enqueue the rescoring of every active opening in chunks; return the messages sent.
 

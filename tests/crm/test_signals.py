@@ -18,7 +18,7 @@ def sent(monkeypatch):
     """Record the scoring tasks sent (the broker is outside this test)."""
     calls = []
     cache.clear()
-    for name in ("score_candidate_task", "score_opening_task"):
+    for name in ("score_candidate_task", "score_opening_task", "score_company_task"):
         task = getattr(tasks, name)
         monkeypatch.setattr(task, "apply_async",
                             lambda args, countdown=None, _name=name, **kw: calls.append((_name, args, countdown)))
@@ -91,3 +91,19 @@ def test_bulk_create_sends_no_rescore(sent, django_capture_on_commit_callbacks):
         Candidate.objects.bulk_create([Candidate(full_name=f"Bulk {i}") for i in range(50)])
 
     assert callbacks == [] and sent == []
+
+
+def test_off_limits_change_rescores_the_company_employees(sent, django_capture_on_commit_callbacks):
+    from tests.crm.factories import CompanyFactory
+
+    company = CompanyFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        company.name = "Renamed"
+        company.save()
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        company.is_off_limits = True
+        company.save()
+
+    assert [(name, args) for name, args, _countdown in sent] == [("score_company_task", (company.id,))]

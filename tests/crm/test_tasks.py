@@ -72,7 +72,7 @@ def test_rescore_all_task_chunks_openings_and_scores_each(settings, monkeypatch)
 
 def test_scoring_tasks_route_to_scoring_queue_with_late_ack_and_named_retries():
     for name in ("score_opening_task", "score_openings_task", "score_candidate_task", "score_candidates_task",
-                 "rescore_all_task"):
+                 "score_company_task", "rescore_all_task"):
         task = getattr(tasks, name)
         route = celery_app.amqp.router.route({}, task.name, (), {})
         assert route["queue"].name == "scoring", name
@@ -114,3 +114,22 @@ def test_other_errors_are_not_retried(opening, monkeypatch):
     result = tasks.score_opening_task.apply(args=(opening.id,), throw=False)
 
     assert calls == [[opening.id]] and result.failed()
+
+
+def test_company_task_excludes_its_employees_everywhere(opening):
+    from tests.crm.factories import CompanyFactory
+
+    company = CompanyFactory(is_off_limits=True)
+    employee = CandidateFactory(phd=True, current_company=company)
+
+    tasks.score_company_task.delay(company.id)
+
+    fs = FitScore.objects.get(candidate=employee, opening=opening)
+    assert fs.is_excluded and company.name in fs.exclusion_reason
+
+
+def test_nightly_rescore_is_scheduled_with_a_registered_task(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"]
+
+    assert entry["task"] == tasks.rescore_all_task.name
+    assert entry["task"] in celery_app.tasks
