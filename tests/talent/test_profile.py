@@ -12,7 +12,6 @@ from talent.models import Authorship, ResearchProfile, Venue
 from talent.services.profile import (
     SpecialtyMatcher,
     connect_profile_signals,
-    disconnect_profile_signals,
     profile_signals_suspended,
     research_profiles_refresh,
     research_profiles_refresh_on_commit,
@@ -182,8 +181,9 @@ def test_specialty_matcher_uses_word_boundaries(title, slug, expected):
 
 def test_research_profiles_refresh_on_commit_refreshes_once_after_commit(reference, django_capture_on_commit_callbacks):
     a, b = CandidateFactory(), CandidateFactory()
-    paper(a, reference["ICML"], 2024)
-    paper(b, reference["NeurIPS"], 2024)
+    with profile_signals_suspended():  # the app's own signals would queue a refresh already
+        paper(a, reference["ICML"], 2024)
+        paper(b, reference["NeurIPS"], 2024)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         research_profiles_refresh_on_commit([a.pk])
@@ -196,9 +196,9 @@ def test_research_profiles_refresh_on_commit_refreshes_once_after_commit(referen
 
 @pytest.fixture
 def profile_signals():
+    """The signals as TalentConfig.ready() connects them (connecting twice is a no-op)."""
     connect_profile_signals()
     yield
-    disconnect_profile_signals()
 
 
 def test_profile_signals_refresh_after_a_single_admin_style_save(reference, profile_signals,
