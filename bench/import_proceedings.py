@@ -10,6 +10,10 @@ aliases, specialties), then the shipped file ``talent/data/demo/`` is imported w
 ``talent.importers.import_file`` (the same service as ``manage.py import_candidates``).
 Prints the first import's time and rows per second, its counts, then the second
 (re-)import's time, which must create nothing.
+
+When ``DATABASE_URL`` is not set and no PostgreSQL answers on 127.0.0.1:5432 (a laptop
+running ``make bench``), it says so and runs on a fresh SQLite file in a temporary
+directory instead; ``--sqlite`` asks for that directly.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm_bench")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_bench"
+URL_GIVEN = "DATABASE_URL" in os.environ
 
 
 def fresh_database(url: str) -> None:
@@ -42,9 +47,27 @@ def fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def choose_database() -> None:
+    """Set ``DATABASE_URL`` to a fresh database (see the module docstring)."""
+    import tempfile
+
+    import psycopg
+
+    if "--sqlite" in sys.argv:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='crm_bench_')}/bench.sqlite3"
+        return
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    try:
+        fresh_database(url)
+    except psycopg.OperationalError as exc:
+        if URL_GIVEN:
+            sys.exit(f"Cannot reach the database of DATABASE_URL: {exc}")
+        print(f"No PostgreSQL at {DEFAULT_URL} ({str(exc).strip().splitlines()[0]}); using a temporary SQLite file.")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='crm_bench_')}/bench.sqlite3"
+
+
 def main() -> None:
-    url = os.environ["DATABASE_URL"]
-    fresh_database(url)
+    choose_database()
 
     import django
 

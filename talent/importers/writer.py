@@ -22,10 +22,11 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,17 @@ from talent.services.dedup import (
 )
 from talent.services.names import name_ends_key, name_key
 
-from .base import AuthorRow, ImportReport, Outcome, PaperRecord, PersonRecord, PersonRow, RowResult, title_key
+from .base import (
+    AuthorRow,
+    ImportFileError,
+    ImportReport,
+    Outcome,
+    PaperRecord,
+    PersonRecord,
+    PersonRow,
+    RowResult,
+    title_key,
+)
 
 Progress = Callable[[int], None]
 
@@ -69,6 +80,22 @@ class _PaperPlan:
     @property
     def target_id(self) -> int | None:
         return self.publication_id if self.publication_id is not None else getattr(self.publication, "id", None)
+
+
+@contextmanager
+def _all_or_nothing():
+    """Write in one transaction; a constraint clash (a concurrent import) undoes all of it.
+
+    Raises:
+        ImportFileError: A unique constraint failed while writing; nothing was kept.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ImportFileError(
+            _("Nothing was imported: the data changed while this import ran (another import at the same "
+              "time?). Run it again. Detail: %(why)s") % {"why": exc}) from exc
 
 
 def _chunks(values: list[Any], size: int = CHUNK):
@@ -314,7 +341,7 @@ def import_paper_rows(
     report.possible_duplicates = len(flags)
 
     if not dry_run:
-        with transaction.atomic():
+        with _all_or_nothing():
             _write_candidates(new_people, index)
             Publication.objects.bulk_create(new_publications, batch_size=1000)
             Authorship.objects.bulk_create(
@@ -449,7 +476,7 @@ def import_person_rows(
     report.candidates_updated = sum(1 for p in index.people() if not p.is_new and p.changed_fields)
     report.possible_duplicates = len(flags)
     if not dry_run:
-        with transaction.atomic():
+        with _all_or_nothing():
             _write_candidates(new_people, index)
             CareerEntry.objects.bulk_create(
                 [CareerEntry(candidate_id=p.candidate.id, source=source, **entry) for p, entry in career], batch_size=1000)

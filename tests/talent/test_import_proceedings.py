@@ -226,3 +226,29 @@ def test_short_chinese_gbk_is_accepted(text):
     from talent.importers.base import decode_bytes
 
     assert decode_bytes(text.encode("gbk")) == (text, "gb18030")
+
+
+def test_clash_with_a_concurrent_writer_keeps_nothing_half_written(venues):
+    from talent.models import Publication as Pub
+
+    def concurrent_import(_rows):  # called during planning: another import stores the same paper meanwhile
+        if not Pub.objects.exists():
+            Pub.objects.create(title="Learning to Walk with Deep Reinforcement Learning",
+                               title_key="learningtowalkwithdeepreinforcementlearning", year=2017)
+
+    with pytest.raises(ImportFileError, match="Run it again"):
+        import_file("proceedings", SMALL.read_bytes(), progress=concurrent_import)
+
+    assert Candidate.objects.count() == 0
+    assert Authorship.objects.count() == 0
+    assert Publication.objects.count() == 1  # only the other writer's row
+
+
+def test_name_keys_follow_the_name_on_save(venues):
+    person = Candidate.objects.create(full_name="Jane Roe")
+    person.full_name = "Jäne  Doe"
+
+    person.save(update_fields=["full_name"])
+
+    person.refresh_from_db()
+    assert (person.name_key, person.name_ends_key) == ("janedoe", "doe|jane")
