@@ -41,6 +41,20 @@ def breakdown_rows(breakdown: list[dict]) -> list[dict]:
     return rows
 
 
+def breakdown_view(breakdown: list[dict]) -> dict:
+    """Return ``{"rows", "summary", "alerts"}`` for templates.
+
+    ``summary`` is one line "Specialty match 100% · Research strength 68% · ..."; ``alerts``
+    holds the explanations of a failed must-have or an off-limits exclusion.
+    """
+    rows = breakdown_rows(breakdown)
+    return {
+        "rows": rows,
+        "summary": " · ".join(f"{row['label']} {row['value']}%" for row in rows if row["weight"] is not None),
+        "alerts": [row["explanation"] for row in rows if row["weight"] is None],
+    }
+
+
 class OpeningScoringAdminMixin:
     """Ranking on the opening's change page and the rescore action."""
 
@@ -54,7 +68,7 @@ class OpeningScoringAdminMixin:
         if object_id and str(object_id).isdigit():
             opening_id = int(object_id)
             extra_context["fit_ranking"] = [
-                {"fs": fs, "rows": breakdown_rows(fs.breakdown)}
+                {"fs": fs, **breakdown_view(fs.breakdown)}
                 for fs in fitscore_ranking(opening_id=opening_id, limit=self.ranking_size)
             ]
             extra_context["fit_excluded"] = list(fitscore_excluded(opening_id=opening_id))
@@ -94,6 +108,6 @@ class CandidateScoringAdminMixin:
         extra_context = dict(extra_context or {})
         if object_id and str(object_id).isdigit():
             items, live = candidate_best_openings(candidate_id=int(object_id), limit=self.best_openings_size)
-            extra_context["best_openings"] = [{**item, "rows": breakdown_rows(item["breakdown"])} for item in items]
+            extra_context["best_openings"] = [{**item, **breakdown_view(item["breakdown"])} for item in items]
             extra_context["best_openings_live"] = live
         return super().change_view(request, object_id, form_url, extra_context=extra_context)

@@ -72,3 +72,14 @@ def test_rescore_command_scores_one_opening_and_rejects_unknown_ids(scored_openi
     assert other.id not in FitScore.objects.values_list("opening_id", flat=True)
     with pytest.raises(CommandError):
         call_command("rescore", "--opening", "999999", stdout=StringIO())
+
+
+def test_candidate_page_states_a_failed_must_have(client, recruiter, scored_opening):
+    opening, star, _insider = scored_opening
+    OpeningRequirementFactory(opening=opening, specialty=SpecialtyFactory(slug="robotics", name="Robotics"),
+                              is_must_have=True)
+    client.force_login(recruiter)
+
+    page = client.get(reverse("admin:talent_candidate_change", args=[star.id])).content.decode()
+
+    assert "Missing must-have: Robotics" in page
