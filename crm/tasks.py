@@ -59,14 +59,19 @@ def score_openings_task(opening_ids: list[int], trigger: str = ScoringRun.Trigge
 
 
 @shared_task(**_RELIABLE, **_RETRY)
-def score_candidate_task(candidate_id: int, trigger: str = ScoringRun.Trigger.SAVE) -> int:
+def score_candidate_task(candidate_id: int, trigger: str = ScoringRun.Trigger.SAVE) -> int | None:
     """Merge one candidate's fresh scores into the active openings' rankings; return the run id.
 
-    A deleted (or no longer scored) candidate's stored rows are removed.
+    Returns None for a deleted candidate (its rows went with it). A candidate no longer
+    scored (consent withdrawn) has its stored rows removed.
     """
+    from talent.models import Candidate
+
     from .scoring.services import candidates_rescore
 
     cache.delete(pending_key("candidate", candidate_id))
+    if not Candidate.objects.filter(pk=candidate_id).exists():
+        return None
     return candidates_rescore([candidate_id], trigger=trigger).id
 
 

@@ -222,3 +222,28 @@ def test_candidate_openings_live_scores_without_storing(taxonomy, rl_opening):
     assert [item["opening_id"] for item in best] == [rl_opening.id, other.id]
     assert best[0]["score"] > best[1]["score"]
     assert not FitScore.objects.exists()
+
+
+def test_blocks_never_exceed_the_block_size_and_empty_inputs_are_fine(taxonomy, rl_opening, settings, monkeypatch):
+    from crm.scoring import services
+
+    assert openings_rescore([rl_opening.id]).rows_written == 0  # no candidates yet
+    assert openings_rescore([987654]).opening_count == 0  # no such opening
+    settings.CRM_SCORING_BLOCK_SIZE = 2
+    for _ in range(5):
+        CandidateFactory()
+    sizes = []
+    real = services.load_candidates
+
+    def recording(ctx, **kwargs):
+        cf = real(ctx, **kwargs)
+        if "id_range" in kwargs:
+            sizes.append(len(cf))
+        return cf
+
+    monkeypatch.setattr(services, "load_candidates", recording)
+
+    run = openings_rescore([rl_opening.id])
+
+    assert sizes == [2, 2, 1]
+    assert run.rows_written == 5

@@ -52,9 +52,22 @@ def test_score_candidate_task_twice_leaves_identical_rows(opening):
     assert _rows() == first
 
 
-def test_score_opening_task_ignores_a_deleted_opening():
+def test_score_tasks_ignore_deleted_openings_and_candidates():
     assert tasks.score_opening_task.delay(987654).get() is None
+    assert tasks.score_candidate_task.delay(987654).get() is None
     assert not ScoringRun.objects.exists()
+
+
+def test_candidate_whose_consent_is_withdrawn_leaves_the_rankings(opening):
+    candidate = CandidateFactory(phd=True)
+    tasks.score_candidate_task.delay(candidate.id)
+    assert FitScore.objects.filter(candidate=candidate).exists()
+    candidate.consent_status = "withdrawn"
+    candidate.save()
+
+    tasks.score_candidate_task.delay(candidate.id)
+
+    assert not FitScore.objects.filter(candidate=candidate).exists()
 
 
 def test_rescore_all_task_chunks_openings_and_scores_each(settings, monkeypatch):
