@@ -52,7 +52,7 @@ def test_bibtex_venue_from_booktitle_is_recognised(venues):
     assert acl.venue.acronym == "ACL"
     assert acl.doi == "10.18653/v1/2023.acl-long.48"
     assert Publication.objects.get(title="DeepProbLog: Neural Probabilistic Logic Programming").year == 2018
-    assert report.venues_recognised + report.venues_unknown == 6
+    assert (report.venues_recognised, report.venues_unknown) == (6, 0)  # NeurIPS x4, KR, ACL
 
 
 def test_bibtex_reimport_creates_nothing(venues):
@@ -140,3 +140,18 @@ def test_proceedings_then_bibtex_of_the_same_paper_adds_no_publication(venues):
     paper = Publication.objects.get(title__startswith="DeepProbLog")
     assert paper.authorships.count() == 5
     assert Candidate.objects.filter(full_name="Luc De Raedt").count() == 1
+
+
+def test_bibtex_workshop_and_preprint_are_marked_not_counted_as_the_main_venue(venues):
+    text = ("@inproceedings{w, title={A Workshop Paper}, author={Doe, Jane},"
+            " booktitle={NeurIPS 2019 Workshop on Deep Reinforcement Learning}, year={2019}}\n"
+            "@article{p, title={A Preprint}, author={Doe, Jane}, journal={arXiv preprint arXiv:1707.06347}, year={2017}}\n")
+
+    report = import_file("bibtex", text.encode())
+
+    workshop = Publication.objects.get(title="A Workshop Paper")
+    preprint = Publication.objects.get(title="A Preprint")
+    assert workshop.is_workshop and workshop.venue is None
+    assert workshop.venue_raw == "NeurIPS 2019 Workshop on Deep Reinforcement Learning"
+    assert preprint.is_preprint and preprint.venue.acronym == "arXiv"
+    assert (report.venues_workshop, report.venues_recognised, report.venues_unknown) == (1, 1, 0)
