@@ -109,6 +109,8 @@ class TopK:
 
     def push(self, block_keys: np.ndarray) -> None:
         """Merge a block's ``(N, M)`` keys."""
+        if self.k <= 0:
+            return
         merged = np.concatenate([self.keys, block_keys.T], axis=1)
         if merged.shape[1] > self.k:
             part = np.argpartition(merged, merged.shape[1] - self.k, axis=1)[:, merged.shape[1] - self.k:]

@@ -216,3 +216,10 @@ def test_streaming_top_k_equals_a_full_sort(k, cents_rows, block):
         expected = sorted(zip(-cents[:, j], ids, strict=True))[:k]  # best score, then lower id
         got = sorted(key_candidate_ids(topk.keys[j]).tolist())
         assert got == sorted(i for _s, i in expected)
+
+
+def test_top_k_of_zero_keeps_nothing():
+    topk = TopK(2, 0)
+    topk.push(rank_keys(np.ones((3, 2)), np.arange(3)[:, None]))
+
+    assert topk.pairs()[0].size == 0
