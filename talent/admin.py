@@ -67,6 +67,32 @@ class CandidateAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [AuthorshipInline, CareerEntryInline]
     date_hierarchy = "created_at"
+    actions = ["merge_candidates"]
+
+    @admin.action(description=_("Merge selected candidates (one person)"), permissions=["delete"])
+    def merge_candidates(self, request, queryset):
+        """Ask which record survives and why, then merge (talent.services.merge.candidate_merge)."""
+        from .services.merge import candidate_merge
+
+        chosen = list(queryset.order_by("id"))
+        if len(chosen) < 2:
+            self.message_user(request, _("Select at least two candidates to merge."), messages.WARNING)
+            return None
+        if request.POST.get("confirm") == "yes":
+            reason = request.POST.get("reason", "")
+            survivor = next((c for c in chosen if str(c.pk) == request.POST.get("survivor")), chosen[0])
+            try:
+                merge = candidate_merge(survivor=survivor, duplicates=[c for c in chosen if c.pk != survivor.pk],
+                                        reason=reason, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return None
+            self.message_user(request, _("%(n)d records merged into “%(name)s”.") % {
+                "n": len(merge.merged_ids), "name": survivor}, messages.SUCCESS)
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "candidates": chosen,
+                   "title": _("Merge candidates"), "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/talent/candidate/merge_confirmation.html", context)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"

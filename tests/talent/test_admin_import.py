@@ -107,3 +107,31 @@ def test_possible_duplicate_dismiss_action(client, recruiter):
     assert pair.status == PossibleDuplicate.Status.DISMISSED
     assert pair.resolved_by == recruiter
     assert Candidate.objects.count() == 2
+
+
+def test_candidate_merge_action_asks_then_merges_into_the_chosen_record(client, recruiter):
+    a = CandidateFactory(full_name="Jason Weston")
+    b = CandidateFactory(full_name="JASON WESTON")
+    AuthorshipFactory(candidate=a)
+    client.force_login(recruiter)
+    changelist = reverse("admin:talent_candidate_changelist")
+
+    confirm = client.post(changelist, {"action": "merge_candidates", "_selected_action": [a.pk, b.pk]})
+    done = client.post(changelist, {"action": "merge_candidates", "_selected_action": [a.pk, b.pk],
+                                    "confirm": "yes", "survivor": b.pk, "reason": "same person, case only"})
+
+    assert "Why are they one person?" in confirm.content.decode()
+    assert done.status_code == 302
+    assert list(Candidate.objects.values_list("pk", flat=True)) == [b.pk]
+    assert b.authorships.count() == 1
+    assert CandidateMerge.objects.get().reason == "same person, case only"
+
+
+def test_candidate_merge_action_without_reason_merges_nothing(client, recruiter):
+    a, b = CandidateFactory(), CandidateFactory()
+    client.force_login(recruiter)
+
+    client.post(reverse("admin:talent_candidate_changelist"),
+                {"action": "merge_candidates", "_selected_action": [a.pk, b.pk], "confirm": "yes", "reason": ""})
+
+    assert Candidate.objects.count() == 2
