@@ -61,7 +61,7 @@ class CandidateImportForm(forms.Form):
 class CandidateAdmin(admin.ModelAdmin):
     list_display = ["full_name", "native_name", "current_employer", "highest_degree", "search_status", "city", "source", "updated_at"]
     list_filter = ["highest_degree", "search_status", "source", "consent_status", "is_open_to_relocation", "is_fictional", "specialties"]
-    search_fields = ["full_name", "native_name", "email", "current_employer", "dblp_pid", "orcid", "openreview_id"]
+    search_fields = ["full_name", "native_name", "email", "current_employer", "dblp_pid", "orcid", "openreview_id", "name_key"]
     list_select_related = ["current_company", "owner"]
     autocomplete_fields = ["current_company", "owner", "specialties"]
     readonly_fields = ["created_at", "updated_at"]

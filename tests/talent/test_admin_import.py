@@ -135,3 +135,13 @@ def test_candidate_merge_action_without_reason_merges_nothing(client, recruiter)
                 {"action": "merge_candidates", "_selected_action": [a.pk, b.pk], "confirm": "yes", "reason": ""})
 
     assert Candidate.objects.count() == 2
+
+
+def test_admin_search_finds_accented_names_typed_without_accents(client, recruiter):
+    jegou = CandidateFactory(full_name="Hervé Jégou")
+    CandidateFactory(full_name="Someone Else")
+    client.force_login(recruiter)
+
+    page = client.get(reverse("admin:talent_candidate_changelist"), {"q": "Herve Jegou"})
+
+    assert list(page.context["cl"].result_list) == [jegou]
