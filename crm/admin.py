@@ -2,6 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
 from talent.errors import DomainError
@@ -92,30 +95,52 @@ class CandidacyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["candidate", "opening", "owner", "submitted_by"]
     readonly_fields = ["stage", "stage_changed_at", "created_at", "updated_at"]
     inlines = [StageChangeInline]
-    actions = ["move_to_contacted", "move_to_screening", "move_to_submitted"]
+    actions = ["reopen"]
 
-    def _move(self, request, queryset, stage: str) -> None:
-        moved = 0
-        for candidacy in queryset:
+    def _apply(self, request, queryset, move, success: str) -> None:
+        """Run ``move(candidacy)`` on each selected row; report failures one by one.
+
+        ``success`` is a translated message with ``%(count)d``.
+        """
+        done = 0
+        for candidacy in queryset.select_related("candidate", "opening__company"):
             try:
-                pipeline.candidacy_move_stage(candidacy=candidacy, to_stage=stage, actor=request.user)
-                moved += 1
+                move(candidacy)
+                done += 1
             except (DomainError, ValidationError) as exc:
                 self.message_user(request, f"{candidacy}: {exc}", messages.ERROR)
-        if moved:
-            self.message_user(request, f"{moved} moved to {Candidacy.Stage(stage).label}.", messages.SUCCESS)
+        if done:
+            self.message_user(request, success % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description="Move to Contacted")
-    def move_to_contacted(self, request, queryset):
-        self._move(request, queryset, Candidacy.Stage.CONTACTED)
+    def get_actions(self, request):
+        """Add one "Move to <stage>" action per stage a candidacy can move to."""
+        actions = super().get_actions(request)
+        for stage in MOVE_TARGETS:
+            name = f"move_to_{stage}"
+            actions[name] = (_move_action(stage), name, format_lazy(_("Move to {stage}"), stage=Candidacy.Stage(stage).label))
+        return actions
 
-    @admin.action(description="Move to Screening")
-    def move_to_screening(self, request, queryset):
-        self._move(request, queryset, Candidacy.Stage.SCREENING)
+    @admin.action(description=_("Reopen (back to the stage before it ended)"))
+    def reopen(self, request, queryset):
+        self._apply(request, queryset, lambda c: pipeline.candidacy_reopen(candidacy=c, actor=request.user),
+                    gettext("%(count)d candidacies reopened."))
 
-    @admin.action(description="Move to Submitted")
-    def move_to_submitted(self, request, queryset):
-        self._move(request, queryset, Candidacy.Stage.SUBMITTED)
+
+MOVE_TARGETS = [*pipeline.FORWARD[1:], Candidacy.Stage.REJECTED, Candidacy.Stage.WITHDRAWN]
+
+
+def _move_action(stage: str):
+    """An admin action moving the selected candidacies to ``stage`` through the pipeline."""
+
+    def action(modeladmin: CandidacyAdmin, request, queryset) -> None:
+        success = gettext("%%(count)d candidacies moved to %(stage)s.") % {"stage": Candidacy.Stage(stage).label}
+        modeladmin._apply(
+            request, queryset,
+            lambda c: pipeline.candidacy_move_stage(candidacy=c, to_stage=stage, actor=request.user),
+            success,
+        )
+
+    return action
 
 
 @admin.register(StageChange)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 from djmoney.money import Money
 
 from talent.errors import DomainError
@@ -66,7 +67,10 @@ def demo_openings_create() -> list[Opening]:
     specialties = {s.slug: s for s in Specialty.objects.filter(slug__in=slugs)}
     missing = sorted(slugs - specialties.keys())
     if missing:
-        raise DomainError(f"Specialties missing from the taxonomy: {', '.join(missing)}. Run load_reference_data first.")
+        raise DomainError(
+            gettext("Specialties missing from the taxonomy: %(slugs)s. Run load_reference_data first.")
+            % {"slugs": ", ".join(missing)}
+        )
     companies = {}
     for name, fields in DEMO_COMPANIES.items():
         companies[name], _ = Company.objects.get_or_create(name=name, defaults=fields)
