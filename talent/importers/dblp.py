@@ -9,8 +9,14 @@ Per author: the name as DBLP writes it, without DBLP's homonym number (``Wei Wan
 is written ``Wei Wang``; the number lives on in the pid), the DBLP person id ``pid`` ->
 ``Candidate.dblp_pid`` and the ``orcid`` attribute when present. Venue: ``booktitle``,
 else ``journal`` (``ACL (1)``); the DOI from an ``ee`` link to doi.org; ``key`` ->
-``Publication.dblp_key``. Person pages (``<www key="homepages/...">``) are skipped with
-that reason.
+``Publication.dblp_key``.
+
+Person records (``<www key="homepages/130/1022">``) are person rows: the first
+``author`` is the name (the others are DBLP's alias spellings), the key gives the pid,
+``url`` elements give ORCID, Google Scholar, OpenReview, GitHub, LinkedIn or the
+homepage, and ``note type="affiliation"`` the employer. They are imported before the
+papers of the same file, so a paper's author with that pid is that person. Other
+``www`` records are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from __future__ import annotations
 import re
 from html.entities import name2codepoint
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from talent.models import Candidate
 from talent.services.names import clean_name, split_name_scripts
 
-from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord
-from .writer import Progress, import_paper_rows
+from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord, PersonRow
+from .writer import Progress, import_paper_rows, import_person_rows
 
 RECORD_TAGS = {"article", "inproceedings", "proceedings", "book", "incollection", "phdthesis", "mastersthesis", "www",
                "data"}
@@ -47,8 +54,46 @@ def _text(element) -> str:
     return clean_name("".join(element.itertext())) if element is not None else ""
 
 
-def parse_dblp(data: bytes) -> list[AuthorRow]:
-    """Parse DBLP XML bytes into author rows.
+def _person_row(number: int, record, key: str) -> PersonRow:
+    """Turn a DBLP ``<www>`` record into a person row (skipped unless it is a homepage)."""
+    from urllib.parse import parse_qs, urlparse
+
+    names = record.findall("author")
+    if not key.startswith("homepages/") or not names:
+        return PersonRow(number, None, skip=_("DBLP web page record that is not a person page"))
+    full_name, native_name = split_name_scripts(_HOMONYM_RE.sub("", _text(names[0])))
+    person = PersonRecord(full_name=full_name, native_name=native_name, ids={"dblp_pid": key.removeprefix("homepages/")[:80]})
+    for url_el in record.findall("url"):
+        url = _text(url_el)
+        host = urlparse(url).netloc.lower()
+        if "orcid.org" in host:
+            person.ids["orcid"] = url.rstrip("/").rsplit("/", 1)[-1][:19]
+        elif "scholar.google" in host:
+            person.ids["google_scholar_id"] = parse_qs(urlparse(url).query).get("user", [""])[0][:40]
+        elif "openreview.net" in host:
+            person.ids["openreview_id"] = parse_qs(urlparse(url).query).get("id", [""])[0][:80]
+        elif "linkedin.com" in host:
+            person.ids["linkedin_url"] = url[:300]
+        elif "github.com" in host:
+            person.fields.setdefault("github_url", url[:200])
+        elif url.startswith(("http://", "https://")) and "dblp" not in host and "wikipedia" not in host:
+            person.fields.setdefault("homepage_url", url[:200])
+    person.ids = {k: v for k, v in person.ids.items() if v}
+    for note in record.findall("note"):
+        if note.get("type") == "affiliation" and _text(note):
+            from talent.affiliations import resolve_affiliations
+
+            employer = _text(note)[:200]
+            person.fields.setdefault("current_employer", employer)
+            person.affiliations = resolve_affiliations(employer) or [employer]
+            break
+    if not full_name:
+        return PersonRow(number, None, skip=_("no author name"))
+    return PersonRow(number, person)
+
+
+def parse_dblp(data: bytes) -> list[AuthorRow | PersonRow]:
+    """Parse DBLP XML bytes into author rows (papers) and person rows (homepages).
 
     Raises:
         ImportFileError: Not well-formed XML, a forbidden construct, or no DBLP record.
@@ -65,13 +110,13 @@ def parse_dblp(data: bytes) -> list[AuthorRow]:
     records = [root] if root.tag in RECORD_TAGS else [el for el in root if el.tag in RECORD_TAGS]
     if not records:
         raise ImportFileError(_("No DBLP record (<inproceedings>, <article>...) found in the file."))
-    rows: list[AuthorRow] = []
+    rows: list[AuthorRow | PersonRow] = []
     number = 0
     for record in records:
         key = record.get("key", "")
         if record.tag == "www":
             number += 1
-            rows.append(AuthorRow(number, PersonRecord(full_name=key), None, skip=_("DBLP person page (not a paper)")))
+            rows.append(_person_row(number, record, key))
             continue
         title = _text(record.find("title")).rstrip(".")
         year_text = _text(record.find("year"))
@@ -118,5 +163,14 @@ def import_dblp(data: bytes, *, file_name: str = "", dry_run: bool = False, acto
     match = re.search(rb"encoding=[\"']([\w-]+)", data[:200])
     encoding = match.group(1).decode().lower() if match else "utf-8"
     report = ImportReport(format="dblp", file_name=file_name, encoding=encoding, dry_run=dry_run)
-    return import_paper_rows(rows, report, source=Candidate.Source.DBLP, dry_run=dry_run, actor=actor,
-                             progress=progress)
+    people = [r for r in rows if isinstance(r, PersonRow)]
+    papers = [r for r in rows if isinstance(r, AuthorRow)]
+    with transaction.atomic():  # one import: persons first (their pids), then the papers
+        if people:
+            import_person_rows(people, report, source=Candidate.Source.DBLP, dry_run=dry_run, actor=actor,
+                               progress=progress)
+        if papers or not people:
+            import_paper_rows(papers, report, source=Candidate.Source.DBLP, dry_run=dry_run, actor=actor,
+                              progress=progress)
+    report.results.sort(key=lambda result: result.row)
+    return report

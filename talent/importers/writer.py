@@ -149,6 +149,10 @@ def _fill_blanks(person: Person, record: PersonRecord, index: IdentityIndex, res
 
 
 def _write_run(report: ImportReport, actor) -> ImportRun:
+    """Create the report's ImportRun, or update it when an earlier writer of this import made it."""
+    if report.import_run_id is not None:
+        ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
+        return ImportRun.objects.get(id=report.import_run_id)
     return ImportRun.objects.create(
         format=report.format, file_name=report.file_name[:300], encoding=report.encoding, is_dry_run=False,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -196,6 +200,7 @@ def import_paper_rows(
     from talent.venues import VenueIndex
 
     started = time.monotonic()
+    seconds_before = report.seconds  # a report may gather several writers (DBLP: persons, then papers)
     groups: dict[tuple[str, int], list[AuthorRow]] = {}
     pending: list[tuple[RowResult, Person | None]] = []
     for row in rows:
@@ -334,11 +339,11 @@ def import_paper_rows(
     pending.sort(key=lambda item: item[0].row)
     for result, _person in pending:
         report.add(result)
-    report.publications_created = len(new_publications)
-    report.authorships_created = len(authorships)
-    report.candidates_created = len(new_people)
-    report.candidates_updated = sum(1 for p in index.people() if not p.is_new and p.changed_fields)
-    report.possible_duplicates = len(flags)
+    report.publications_created += len(new_publications)
+    report.authorships_created += len(authorships)
+    report.candidates_created += len(new_people)
+    report.candidates_updated += sum(1 for p in index.people() if not p.is_new and p.changed_fields)
+    report.possible_duplicates += len(flags)
 
     if not dry_run:
         with _all_or_nothing():
@@ -347,7 +352,7 @@ def import_paper_rows(
             Authorship.objects.bulk_create(
                 [Authorship(candidate_id=p.candidate.id, publication_id=plan.target_id, position=pos, affiliation_raw=aff)
                  for p, plan, pos, aff in authorships], batch_size=2000)
-            report.seconds = time.monotonic() - started
+            report.seconds = seconds_before + time.monotonic() - started
             run = _write_run(report, actor)
             PossibleDuplicate.objects.bulk_create(
                 [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
@@ -357,7 +362,7 @@ def import_paper_rows(
         for result, person in pending:
             if person is not None:
                 result.candidate_id = person.candidate.id
-    report.seconds = time.monotonic() - started
+    report.seconds = seconds_before + time.monotonic() - started
     if not dry_run:
         ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
     return report
@@ -379,6 +384,7 @@ def import_person_rows(
     start) are not added again; specialty slugs not in the taxonomy are field errors.
     """
     started = time.monotonic()
+    seconds_before = report.seconds  # a report may gather several writers (DBLP: persons, then papers)
     records = [r.person for r in rows if r.person is not None and not r.error and not r.skip]
     index = IdentityIndex.load(
         name_keys={name_key(p.full_name) for p in records} | {name_key(p.native_name) for p in records if p.native_name},
@@ -472,9 +478,9 @@ def import_person_rows(
 
     for result, _person in pending:
         report.add(result)
-    report.candidates_created = len(new_people)
-    report.candidates_updated = sum(1 for p in index.people() if not p.is_new and p.changed_fields)
-    report.possible_duplicates = len(flags)
+    report.candidates_created += len(new_people)
+    report.candidates_updated += sum(1 for p in index.people() if not p.is_new and p.changed_fields)
+    report.possible_duplicates += len(flags)
     if not dry_run:
         with _all_or_nothing():
             _write_candidates(new_people, index)
@@ -483,7 +489,7 @@ def import_person_rows(
             through = Candidate.specialties.through
             through.objects.bulk_create([through(candidate_id=p.candidate.id, specialty_id=sid) for p, sid in specialties],
                                         ignore_conflicts=True)
-            report.seconds = time.monotonic() - started
+            report.seconds = seconds_before + time.monotonic() - started
             run = _write_run(report, actor)
             PossibleDuplicate.objects.bulk_create(
                 [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
@@ -492,7 +498,7 @@ def import_person_rows(
         for result, person in pending:
             if person is not None:
                 result.candidate_id = person.candidate.id
-    report.seconds = time.monotonic() - started
+    report.seconds = seconds_before + time.monotonic() - started
     if not dry_run:
         ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
     return report

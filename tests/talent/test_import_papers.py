@@ -155,3 +155,25 @@ def test_bibtex_workshop_and_preprint_are_marked_not_counted_as_the_main_venue(v
     assert workshop.venue_raw == "NeurIPS 2019 Workshop on Deep Reinforcement Learning"
     assert preprint.is_preprint and preprint.venue.acronym == "arXiv"
     assert (report.venues_workshop, report.venues_recognised, report.venues_unknown) == (1, 1, 0)
+
+
+def test_dblp_person_page_then_paper_by_pid_is_one_candidate(venues):
+    xml = b"""<?xml version="1.0" encoding="UTF-8"?>
+<dblp>
+<inproceedings key="conf/x/1"><author pid="130/1022">Haw-Shiuan Chang</author>
+<title>A Paper.</title><year>2023</year><booktitle>ACL (1)</booktitle></inproceedings>
+<www key="homepages/130/1022"><author>Haw-Shiuan Chang</author><author>H. S. Chang</author><title>Home Page</title>
+<url>https://people.cs.umass.edu/~hschang/</url><url>https://orcid.org/0000-0002-1825-0097</url>
+<note type="affiliation">University of Massachusetts Amherst</note></www>
+<www key="www/org/x"><title>Some org</title></www>
+</dblp>"""
+
+    report = import_file("dblp", xml)
+
+    assert [str(r.outcome) for r in report.results] == ["updated", "created", "skipped"]  # persons go first
+    person = Candidate.objects.get()
+    assert (person.dblp_pid, person.orcid) == ("130/1022", "0000-0002-1825-0097")
+    assert person.homepage_url == "https://people.cs.umass.edu/~hschang/"
+    assert person.current_employer == "University of Massachusetts Amherst"
+    assert person.authorships.count() == 1
+    assert report.counts()["rows"] == 3
