@@ -28,6 +28,11 @@ github_url             GitHub URL
 homepage_url           homepage URL
 linkedin_url           LinkedIn profile URL
 specialties            specialty slugs separated by ``;`` (reinforcement-learning)
+current_compensation   annual total cash, a plain number (1500000 or           当前年薪
+                       1,500,000), in ``currency``
+expected_compensation  annual total cash expected, same form                   期望年薪
+currency               ISO 4217 code of both amounts (CNY, USD); required      币种
+                       when an amount is given
 =====================  ======================================================  ==============
 
 CSV files are read with Python's ``csv`` module after strict decoding (UTF-8 with or
@@ -75,6 +80,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "homepage_url": ("homepage",),
     "linkedin_url": ("linkedin",),
     "specialties": ("专长",),
+    "current_compensation": ("currentcomp", "当前年薪"),
+    "expected_compensation": ("expectedcomp", "期望年薪"),
+    "currency": ("币种",),
 }
 COLUMNS_HELP = ", ".join(COLUMNS)
 
@@ -182,10 +190,38 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
     for name in ("github_url", "homepage_url"):
         if cells.get(name):
             fields[name] = cells[name]
+    _money(cells, fields, errors)
     if cells.get("specialties"):
         record.specialties = [s.strip().lower() for s in re.split(r"[;；,，]", cells["specialties"]) if s.strip()]
     record.fields = fields
     return record, ""
+
+
+def _money(cells: dict[str, str], fields: dict[str, Any], errors: dict[str, str]) -> None:
+    """Read the compensation columns as Money (Decimal amount + ISO 4217 currency), annual."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.conf import settings
+    from djmoney.money import Money
+
+    currency = cells.get("currency", "").strip().upper()
+    for name in ("current_compensation", "expected_compensation"):
+        raw = cells.get(name, "").strip()
+        if not raw:
+            continue
+        allowed = getattr(settings, "CURRENCIES", None) or [currency]
+        if not re.fullmatch(r"[A-Z]{3}", currency) or currency not in allowed:
+            errors[name] = _("“%(value)s” has no valid currency column (one of %(allowed)s).") % {
+                "value": raw, "allowed": ", ".join(allowed)}
+            continue
+        try:
+            amount = Decimal(raw.replace(",", "").replace(" ", ""))
+        except InvalidOperation:
+            amount = None
+        if amount is None or amount < 0 or not amount.is_finite():
+            errors[name] = _("“%(value)s” is not an amount.") % {"value": raw}
+            continue
+        fields[name] = Money(amount.quantize(Decimal("0.01")), currency)
 
 
 def _phone(value: str):

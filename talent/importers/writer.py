@@ -166,7 +166,10 @@ def _write_candidates(people: list[Person], index: IdentityIndex) -> None:
         candidate.set_name_keys()
     Candidate.objects.bulk_create(new, batch_size=1000)
     changed = [p for p in index.people() if not p.is_new and p.changed_fields]
-    fields = sorted({f for p in changed for f in p.changed_fields} | {"updated_at"})
+    fields = {f for p in changed for f in p.changed_fields} | {"updated_at"}
+    concrete = {f.name for f in Candidate._meta.concrete_fields}
+    fields |= {f"{name}_currency" for name in fields if f"{name}_currency" in concrete}  # MoneyField pairs
+    fields = sorted(fields)
     now = timezone.now()
     for person in changed:
         person.candidate.updated_at = now

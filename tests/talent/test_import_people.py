@@ -226,3 +226,35 @@ def test_jsonresume_list_with_a_bad_resume_and_reimport():
 def test_jsonresume_not_json_is_refused():
     with pytest.raises(ImportFileError, match="JSON"):
         import_file("jsonresume", b"{not json")
+
+
+def test_spreadsheet_compensation_is_money_with_its_currency():
+    from decimal import Decimal
+
+    from djmoney.money import Money
+
+    text = ("full_name,expected_compensation,current_compensation,currency\n"
+            "Li Na,\"2,300,000\",2000000,CNY\n"
+            "No Currency,100000,,\n")
+
+    report = import_file("spreadsheet", text.encode())
+
+    li = Candidate.objects.get(full_name="Li Na")
+    assert li.expected_compensation == Money(Decimal("2300000.00"), "CNY")
+    assert li.current_compensation == Money(Decimal("2000000.00"), "CNY")
+    bad = next(r for r in report.results if r.name == "No Currency")
+    assert set(bad.field_errors) == {"expected_compensation"}
+    assert Candidate.objects.get(full_name="No Currency").expected_compensation is None
+
+
+def test_spreadsheet_fills_blank_compensation_of_a_known_person_with_currency():
+    from decimal import Decimal
+
+    from djmoney.money import Money
+
+    known = CandidateFactory(email="li.na@example.org")
+
+    import_file("spreadsheet", b"full_name,email,expected_compensation,currency\nLi Na,li.na@example.org,900000,USD\n")
+
+    known.refresh_from_db()
+    assert known.expected_compensation == Money(Decimal("900000.00"), "USD")
