@@ -215,7 +215,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 class PossibleDuplicateAdmin(admin.ModelAdmin):
     """Pairs below the certainty threshold: a recruiter merges them or says they differ."""
 
-    list_display = ["candidate_a", "candidate_b", "score", "reason", "status", "created_at"]
+    list_display = ["candidate_a", "employer_a", "candidate_b", "employer_b", "score", "reason", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["candidate_a__full_name", "candidate_b__full_name", "candidate_a__native_name",
                      "candidate_b__native_name", "reason"]
@@ -223,6 +223,14 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["candidate_a", "candidate_b"]
     readonly_fields = ["created_at", "resolved_at", "resolved_by", "import_run"]
     actions = ["merge_pairs", "dismiss_pairs"]
+
+    @admin.display(description=_("employer"), ordering="candidate_a__current_employer")
+    def employer_a(self, obj) -> str:
+        return obj.candidate_a.current_employer
+
+    @admin.display(description=_("employer"), ordering="candidate_b__current_employer")
+    def employer_b(self, obj) -> str:
+        return obj.candidate_b.current_employer
 
     @admin.action(description=_("Merge: same person (the older record survives)"))
     def merge_pairs(self, request, queryset):

@@ -145,3 +145,15 @@ def test_admin_search_finds_accented_names_typed_without_accents(client, recruit
     page = client.get(reverse("admin:talent_candidate_changelist"), {"q": "Herve Jegou"})
 
     assert list(page.context["cl"].result_list) == [jegou]
+
+
+def test_possible_duplicate_list_shows_both_employers(client, recruiter):
+    a = CandidateFactory(full_name="Wei Wang", current_employer="Tsinghua University")
+    b = CandidateFactory(full_name="Wei Wang", current_employer="Stanford University")
+    possible_duplicate_pair(a.pk, b.pk, 85, "name identical; different affiliations").save()
+    client.force_login(recruiter)
+
+    page = client.get(reverse("admin:talent_possibleduplicate_changelist"))
+
+    html = page.content.decode()
+    assert "Tsinghua University" in html and "Stanford University" in html
