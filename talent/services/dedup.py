@@ -47,6 +47,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from talent.models import Authorship, Candidate, PossibleDuplicate, normalise_email
@@ -304,16 +305,16 @@ class IdentityIndex:
             person = self.by_email.get(email_n)
             if person and person.key not in excluded:
                 return Match(person, 100.0, True, "email", person.candidate.full_name == full_name,
-                             "same e-mail")
+                             _("same e-mail"))
             person = self.by_email_stripped.get(strip_plus_tag(email_n))
             if person and person.key not in excluded:
                 return Match(person, 100.0, True, "email_plus", person.candidate.full_name == full_name,
-                             "same e-mail without its plus-tag")
+                             _("same e-mail without its plus-tag"))
         record_ids = {k: normalise_id(k, v) for k, v in (ids or {}).items() if v}
         for kind, value in record_ids.items():
             person = self.by_id.get((kind, value))
             if person and person.key not in excluded:
-                return Match(person, 100.0, True, kind, person.candidate.full_name == full_name, f"same {kind}")
+                return Match(person, 100.0, True, kind, person.candidate.full_name == full_name, _("same %(id)s") % {"id": kind})
         return self._match_name(full_name, native_name, record_ids, email_n, orgs, coauthors, excluded)
 
     def _match_name(self, full_name, native_name, record_ids, email_n, orgs, coauthors, excluded) -> Match:
@@ -350,15 +351,16 @@ class IdentityIndex:
             exact = candidate.full_name == full_name
             if shared or org_agrees:
                 score = name_score
-                why = "same co-author" if shared else "same affiliation"
+                why = _("same co-author") if shared else _("same affiliation")
             elif not org_forms or not person.orgs:
                 score = name_score - self.penalty_no_evidence + (self.bonus_identical if exact else 0)
-                why = "no affiliation or co-author to compare"
+                why = _("no affiliation or co-author to compare")
             else:
                 score = name_score - self.penalty_org_differs + (self.bonus_identical if exact else 0)
-                why = "different affiliations, no shared co-author"
+                why = _("different affiliations, no shared co-author")
             if score > best.score:
-                reason = f"name {'identical' if exact else f'similarity {name_score:.0f}'}; {why}"
+                name_part = _("name identical") if exact else _("name similarity %(score).0f") % {"score": name_score}
+                reason = f"{name_part}; {why}"
                 best = Match(person, score, score >= self.match_threshold, "name", exact, reason)
         if best.person is not None and best.score < self.flag_threshold:
             return Match()
