@@ -35,6 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from talent.models import Authorship, Candidate, Publication, ResearchProfile
+from talent.signals import candidates_imported
 
 from .models import Candidacy, Company, Opening, OpeningRequirement
 from .scoring import setting
@@ -144,3 +145,19 @@ def _company_before_save(sender, instance, raw=False, **kwargs):
 def _company_saved(sender, instance, raw=False, **kwargs):
     if not raw and getattr(instance, "_scoring_off_limits_changed", False):
         enqueue_rescore("company", instance.pk)
+
+
+# Candidates per scoring message after a bulk import: big enough to dwarf the per-task
+# overhead, small enough that a 30,000-candidate import spreads over several workers.
+IMPORT_CHUNK = 5000
+
+
+@receiver(candidates_imported, dispatch_uid="crm_scoring_candidates_imported")
+def _candidates_imported(sender, candidate_ids, **kwargs):
+    """Rescore candidates an import wrote in bulk, after its transaction commits."""
+    if _paused.get() or not candidate_ids:
+        return
+    from .tasks import score_candidates_task
+
+    for start in range(0, len(candidate_ids), IMPORT_CHUNK):
+        score_candidates_task.delay_on_commit(list(candidate_ids[start:start + IMPORT_CHUNK]))

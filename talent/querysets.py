@@ -17,10 +17,18 @@ class CandidateQuerySet(models.QuerySet):
         return self.filter(is_fictional=False)
 
     def search(self, text: str) -> CandidateQuerySet:
-        """Match ``text`` against the Latin and native-script names and the e-mail."""
+        """Match ``text`` against the Latin and native-script names and the e-mail.
+
+        Names also match ignoring case, accents, spacing and punctuation ("herve jegou"
+        finds "Hervé Jégou") through the stored ``name_key``.
+        """
+        from talent.services.names import name_key
+
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(
-            Q(full_name__icontains=text) | Q(native_name__icontains=text) | Q(email__icontains=text)
-        )
+        query = Q(full_name__icontains=text) | Q(native_name__icontains=text) | Q(email__icontains=text)
+        key = name_key(text)
+        if key:
+            query |= Q(name_key__contains=key)
+        return self.filter(query)

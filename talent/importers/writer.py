@@ -50,6 +50,7 @@ from talent.services.dedup import (
     strip_plus_tag,
 )
 from talent.services.names import name_ends_key, name_key
+from talent.signals import candidates_imported
 
 from .base import (
     AuthorRow,
@@ -175,6 +176,14 @@ def _write_candidates(people: list[Person], index: IdentityIndex) -> None:
         person.candidate.updated_at = now
     if changed:
         Candidate.objects.bulk_update([p.candidate for p in changed], fields, batch_size=500)
+
+
+def _announce(new_people: list[Person], index: IdentityIndex, also: set[int]) -> None:
+    """Send ``candidates_imported`` with every candidate this import created or changed."""
+    touched = also | {p.candidate.id for p in new_people}
+    touched |= {p.candidate.id for p in index.people() if not p.is_new and p.changed_fields}
+    if touched:
+        candidates_imported.send(sender=ImportRun, candidate_ids=sorted(touched))
 
 
 def _refresh_profiles(candidate_ids: set[int]) -> None:
@@ -361,6 +370,7 @@ def import_paper_rows(
                 [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
                 batch_size=1000, ignore_conflicts=True)
             _refresh_profiles({p.candidate.id for p, _plan, _pos, _aff in authorships})
+            _announce(new_people, index, {p.candidate.id for p, _plan, _pos, _aff in authorships})
             report.import_run_id = run.id
         for result, person in pending:
             if person is not None:
@@ -497,6 +507,7 @@ def import_person_rows(
             PossibleDuplicate.objects.bulk_create(
                 [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
                 ignore_conflicts=True)
+            _announce(new_people, index, {p.candidate.id for p, _sid in specialties} | {p.candidate.id for p, _e in career})
             report.import_run_id = run.id
         for result, person in pending:
             if person is not None:

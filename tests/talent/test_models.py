@@ -81,3 +81,11 @@ def test_publication_title_and_year_identify_a_paper():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         PublicationFactory(title="ATTENTION", title_key="attention", year=2017, venue=venue)
+
+
+def test_search_ignores_accents_case_and_spacing():
+    herve = CandidateFactory(full_name="Hervé Jégou")
+    CandidateFactory(full_name="Someone Else")
+
+    assert list(Candidate.objects.search("herve jegou")) == [herve]
+    assert list(Candidate.objects.search("HERVÉ")) == [herve]
