@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext
+
 from .base import ImportFileError, ImportReport, Outcome, RowResult
 
 FORMATS: tuple[str, ...] = ("proceedings", "bibtex", "dblp", "jsonresume", "spreadsheet", "linkedin")
@@ -28,7 +30,9 @@ def _service(fmt: str) -> Callable[..., ImportReport]:
     elif fmt == "linkedin":
         from .linkedin import import_linkedin as service
     else:
-        raise ImportFileError(f"Unknown format {fmt!r}; expected one of {', '.join(FORMATS)}.")
+        raise ImportFileError(
+            gettext("Unknown format %(format)r; expected one of %(formats)s.") % {"format": fmt, "formats": ", ".join(FORMATS)}
+        )
     return service
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talent.errors import DomainError
 
@@ -47,6 +48,16 @@ _OUTCOME_KEY = {
 }
 
 
+OUTCOME_LABELS = {
+    Outcome.CREATED: gettext_lazy("created"),
+    Outcome.UPDATED: gettext_lazy("updated"),
+    Outcome.MERGED: gettext_lazy("merged"),
+    Outcome.FLAGGED: gettext_lazy("flagged as possible duplicate"),
+    Outcome.SKIPPED: gettext_lazy("skipped"),
+    Outcome.ERROR: gettext_lazy("error"),
+}
+
+
 @dataclass
 class RowResult:
     """The outcome of one row: ``row`` is its 1-based number among the file's data rows.
@@ -61,6 +72,11 @@ class RowResult:
     reason: str = ""
     candidate_id: int | None = None
     field_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the active language, for the import page."""
+        return str(OUTCOME_LABELS[Outcome(self.outcome)])
 
     def as_dict(self) -> dict[str, Any]:
         data = {"row": self.row, "outcome": str(self.outcome), "name": self.name, "reason": self.reason,

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talent.models import (
     Authorship,
@@ -66,8 +67,9 @@ from .base import (
 
 Progress = Callable[[int], None]
 
-SKIP_DUPLICATE_ROW = "duplicate row in the file"
-SKIP_ALREADY_IMPORTED = "already imported, nothing new"
+# Row reasons, translated when the import runs (they are stored with the run's report).
+SKIP_DUPLICATE_ROW = gettext_lazy("duplicate row in the file")
+SKIP_ALREADY_IMPORTED = gettext_lazy("already imported, nothing new")
 
 
 @dataclass
@@ -299,14 +301,14 @@ def import_paper_rows(
             record = row.person
             nkey = name_key(record.full_name)
             if nkey in on_paper:
-                pending.append((RowResult(row.row, Outcome.SKIPPED, record.full_name, SKIP_DUPLICATE_ROW), on_paper[nkey]))
+                pending.append((RowResult(row.row, Outcome.SKIPPED, record.full_name, str(SKIP_DUPLICATE_ROW)), on_paper[nkey]))
                 continue
             position += 1
             known = plan.db_authors.get(nkey) or plan.db_authors.get(f"ends:{name_ends_key(record.full_name)}")
             if known is not None and known in index.by_candidate_id:
                 person = index.by_candidate_id[known]
                 on_paper[nkey] = person
-                result = RowResult(row.row, Outcome.SKIPPED, record.full_name, SKIP_ALREADY_IMPORTED)
+                result = RowResult(row.row, Outcome.SKIPPED, record.full_name, str(SKIP_ALREADY_IMPORTED))
                 filled = _fill_blanks(person, PersonRecord(full_name=record.full_name, ids=record.ids), index, result)
                 if filled:  # e.g. DBLP adds the pid to an author first imported from BibTeX
                     result.outcome, result.reason = Outcome.UPDATED, _("filled: %(fields)s") % {"fields": ", ".join(filled)}
@@ -457,7 +459,7 @@ def import_person_rows(
             have_specs = existing_specialties.get(cid, set()) | planned_specialties[person.key]
             new_specs = [s for s in wanted_specialties if s not in have_specs]
             if not (changed or new_career or new_specs):
-                reason = SKIP_DUPLICATE_ROW if person.is_new else SKIP_ALREADY_IMPORTED
+                reason = str(SKIP_DUPLICATE_ROW if person.is_new else SKIP_ALREADY_IMPORTED)
                 result.outcome, result.reason = Outcome.SKIPPED, reason
             elif person.is_new:
                 result.outcome, result.reason = Outcome.UPDATED, _("more data for a person of an earlier row")
