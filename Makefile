@@ -42,8 +42,7 @@ bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages --ignore=.venv
+	for app in talent crm compensation; do (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans && ../$(PY) ../manage.py compilemessages); done
 
 clean:
 	rm -rf var build dist *.egg-info
