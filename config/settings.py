@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -202,37 +204,24 @@ IMPORT_PENALTY_ORG_DIFFERS = env.float("IMPORT_PENALTY_ORG_DIFFERS", default=20.
 IMPORT_BONUS_IDENTICAL_NAME = env.float("IMPORT_BONUS_IDENTICAL_NAME", default=5.0)
 
 # --- Scoring (crm/scoring) --------------------------------------------------------------
-# Default factor weights (relative; normalised to sum 1). Opening.score_weights overrides per factor.
+# Every CRM_SCORING_* setting has its default, with the reasoning, in one place:
+# crm/scoring/__init__.py (DEFAULT_SETTINGS). Here only what the environment overrides;
+# set any other CRM_SCORING_* name here to override it for this project.
+_scoring = SCORING_DEFAULTS["CRM_SCORING_WEIGHTS"]
 CRM_SCORING_WEIGHTS = {
-    "specialty": env.float("CRM_SCORING_WEIGHT_SPECIALTY", default=0.35),
-    "research": env.float("CRM_SCORING_WEIGHT_RESEARCH", default=0.25),
-    "degree": env.float("CRM_SCORING_WEIGHT_DEGREE", default=0.10),
-    "experience": env.float("CRM_SCORING_WEIGHT_EXPERIENCE", default=0.10),
-    "compensation": env.float("CRM_SCORING_WEIGHT_COMPENSATION", default=0.10),
-    "location": env.float("CRM_SCORING_WEIGHT_LOCATION", default=0.10),
+    factor: env.float(f"CRM_SCORING_WEIGHT_{factor.upper()}", default=_scoring[factor]) for factor in _scoring
 }
-# Stored ranking per opening: the best K pairs plus every pair that has a candidacy.
-CRM_SCORING_TOP_K = env.int("CRM_SCORING_TOP_K", default=500)
-# Candidates per block of the candidates x openings kernel (memory ~ block x openings x 8 B x ~12).
-CRM_SCORING_BLOCK_SIZE = env.int("CRM_SCORING_BLOCK_SIZE", default=4096)
-# Openings per rescore_all message (rescore_all sends ceil(openings / this) messages, at most 1,000).
-CRM_SCORING_OPENINGS_PER_TASK = env.int("CRM_SCORING_OPENINGS_PER_TASK", default=25)
-# Openings in these statuses are scored by rescore_all and by a candidate's rescore.
-CRM_SCORING_OPENING_STATUSES = env.list("CRM_SCORING_OPENING_STATUSES", default=["open", "draft", "on_hold"])
-# Partial credit through the specialty taxonomy (see crm.scoring.factors.specialty_similarity).
-CRM_SCORING_TAXONOMY_CREDIT = {"exact": 1.0, "narrower": 0.8, "broader": 0.5, "sibling": 0.3}
-# A must-have is met when the candidate's credit for it reaches this (0.8 = exact or narrower).
-CRM_SCORING_MUST_HAVE_MIN_CREDIT = 0.8
-# Research strength: tier weights, half-life of a paper's weight in years, first-author bonus,
-# and the target used when an opening sets no minimum number of top-venue papers.
-CRM_SCORING_TIER_WEIGHTS = {1: 1.0, 2: 0.5, 3: 0.2}
-CRM_SCORING_RECENCY_HALF_LIFE_YEARS = 5.0
-CRM_SCORING_FIRST_AUTHOR_BONUS = 0.5
-CRM_SCORING_DEFAULT_TOP_PAPERS = 2
-# Expected pay this fraction above the band maximum scores 0 (linear in between).
-CRM_SCORING_COMP_STRETCH = 0.5
-# Coalescing window of save-triggered rescoring (s): saves within it produce one task.
-CRM_SCORING_COALESCE_SECONDS = env.int("CRM_SCORING_COALESCE_SECONDS", default=10)
+CRM_SCORING_TOP_K = env.int("CRM_SCORING_TOP_K", default=SCORING_DEFAULTS["CRM_SCORING_TOP_K"])
+CRM_SCORING_BLOCK_SIZE = env.int("CRM_SCORING_BLOCK_SIZE", default=SCORING_DEFAULTS["CRM_SCORING_BLOCK_SIZE"])
+CRM_SCORING_OPENINGS_PER_TASK = env.int(
+    "CRM_SCORING_OPENINGS_PER_TASK", default=SCORING_DEFAULTS["CRM_SCORING_OPENINGS_PER_TASK"]
+)
+CRM_SCORING_OPENING_STATUSES = env.list(
+    "CRM_SCORING_OPENING_STATUSES", default=SCORING_DEFAULTS["CRM_SCORING_OPENING_STATUSES"]
+)
+CRM_SCORING_COALESCE_SECONDS = env.int(
+    "CRM_SCORING_COALESCE_SECONDS", default=SCORING_DEFAULTS["CRM_SCORING_COALESCE_SECONDS"]
+)
 # Nightly full rescore (03:30 in TIME_ZONE): catches bulk imports (no signals), company
 # off-limits changes and the yearly recency decay.
 CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
@@ -244,43 +233,9 @@ CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
 # Exchange rates: the ECB reference-rate history shipped in compensation/data/fx/ (loaded
 # by `manage.py load_fx_rates`); django-money's get_rate/convert_money read backend "ecb".
 EXCHANGE_BACKEND = "compensation.fx.EcbExchangeBackend"
-COMPENSATION_FX_FILE = BASE_DIR / "compensation" / "data" / "fx" / "eurofxref-hist.csv"
-# A date without a fixing uses the latest business day before it, at most this many
-# calendar days back (a weekend plus the Easter or Christmas TARGET holidays is < 7 days).
-COMPENSATION_FX_MAX_STALENESS_DAYS = 7
-# Years of the multi-year totals in the offer comparison (typical vesting period).
-COMPENSATION_COMPARISON_YEARS = 4
-# Share of face value at which equity counts in risk-adjusted totals (0..1), looked up by
-# funding stage, then company kind, then default. Judgment defaults, override per firm:
-# - listed ("public"): RSUs/shares sell on vesting day; only price moves until vesting,
-#   so ~0.9-1.0 of face: 0.95;
-# - private companies: no market to sell in, dilution, liquidation preferences ahead of
-#   common stock, and a real chance of a down round or failure, so a fraction of paper
-#   value that grows with maturity: pre-IPO 0.60, Series D+ 0.45, C 0.35, B 0.25,
-#   A 0.15, seed/bootstrapped 0.10;
-# - by kind when the stage is unknown: big tech 0.95 (listed), AI unicorn 0.40 (a
-#   Series C-D company valued over USD 1bn), startup 0.15, research lab and investment
-#   firm 0.50; anything else 0.25.
-COMPENSATION_EQUITY_RISK_FACTORS = {
-    "funding_stage": {
-        "public": "0.95", "pre_ipo": "0.60", "series_d_plus": "0.45", "series_c": "0.35",
-        "series_b": "0.25", "series_a": "0.15", "seed": "0.10", "bootstrapped": "0.10",
-    },
-    "company_kind": {
-        "big_tech": "0.95", "ai_unicorn": "0.40", "startup": "0.15", "research_lab": "0.50", "investment_firm": "0.50",
-    },
-    "default": "0.25",
-}
-# How a premium to win is split across the draft's base, sign-on and equity, per basis
-# (weights sum to 1; see compensation.comparison.premium_split). Base is recurring and
-# costs the client every year, so it takes at most half; sign-on is one-off and bridges
-# year 1 (e.g. unvested equity the candidate leaves behind); equity only counts where the
-# basis counts equity. Weights of components the draft cannot carry go to the others.
-COMPENSATION_PREMIUM_SPLIT = {
-    "year1_cash": {"base": "0.5", "sign_on": "0.5", "equity": "0"},
-    "year1_total": {"base": "0.4", "sign_on": "0.3", "equity": "0.3"},
-    "risk_adjusted_total": {"base": "0.4", "sign_on": "0.2", "equity": "0.4"},
-}
+# The COMPENSATION_* settings (equity risk factors by funding stage and company kind,
+# premium split, FX staleness, comparison years) have their defaults and reasoning in
+# compensation/conf.py; set any of them here to override it for this project.
 
 LOGGING = {
     "version": 1,

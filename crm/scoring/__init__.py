@@ -22,22 +22,34 @@ SCORER_VERSION = "1.0.0"
 # The factors, in breakdown order. Settings and Opening.score_weights use these names.
 FACTORS = ("specialty", "research", "degree", "experience", "compensation", "location")
 
-# Defaults of the CRM_SCORING_* settings, for a project that installs the crm app without
-# setting them; this project sets each one (from the environment) in config/settings.py.
+# Defaults of the CRM_SCORING_* settings: the one home of each value and its reason. A
+# project overrides any of them in its settings (config/settings.py reads the first six
+# from the environment, see .env.example).
 DEFAULT_SETTINGS = {
+    # Factor weights (relative; normalised to sum 1). Opening.score_weights overrides per factor.
     "CRM_SCORING_WEIGHTS": {"specialty": 0.35, "research": 0.25, "degree": 0.10, "experience": 0.10,
                             "compensation": 0.10, "location": 0.10},
+    # Stored ranking per opening: the best K pairs plus every pair that has a candidacy.
     "CRM_SCORING_TOP_K": 500,
+    # Candidates per block of the kernel (memory ~ block x openings x 8 B x ~12).
     "CRM_SCORING_BLOCK_SIZE": 4096,
+    # Openings per rescore_all message (ceil(openings / this) messages, at most 1,000).
     "CRM_SCORING_OPENINGS_PER_TASK": 25,
+    # Openings in these statuses are scored by rescore_all and by a candidate's rescore.
     "CRM_SCORING_OPENING_STATUSES": ["open", "draft", "on_hold"],
+    # Partial credit through the specialty taxonomy (crm.scoring.factors.specialty_similarity).
     "CRM_SCORING_TAXONOMY_CREDIT": {"exact": 1.0, "narrower": 0.8, "broader": 0.5, "sibling": 0.3},
+    # A must-have is met when the candidate's credit for it reaches this (0.8 = exact or narrower).
     "CRM_SCORING_MUST_HAVE_MIN_CREDIT": 0.8,
+    # Research strength: tier weights, half-life of a paper's weight in years, first-author
+    # bonus, and the target when an opening sets no minimum number of top-venue papers.
     "CRM_SCORING_TIER_WEIGHTS": {1: 1.0, 2: 0.5, 3: 0.2},
     "CRM_SCORING_RECENCY_HALF_LIFE_YEARS": 5.0,
     "CRM_SCORING_FIRST_AUTHOR_BONUS": 0.5,
     "CRM_SCORING_DEFAULT_TOP_PAPERS": 2,
+    # Expected pay this fraction above the band maximum scores 0 (linear in between).
     "CRM_SCORING_COMP_STRETCH": 0.5,
+    # Coalescing window of save-triggered rescoring (s): saves within it produce one task.
     "CRM_SCORING_COALESCE_SECONDS": 10,
     "BASE_CURRENCY": "CNY",
 }

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from compensation.conf import setting
 from compensation.fx import djmoney_rate_cache_clear, ecb_history_load
 
 #: Real rows of the ECB file: Thu 2026-10-22 to Tue 2026-10-27 (weekend 24-25 has no rows),
@@ -14,7 +14,7 @@ EXCERPT_DATES = ("2026-10-30", "2026-10-27", "2026-10-26", "2026-10-23", "2026-1
 
 
 def _ecb_currencies() -> list[str]:
-    header = Path(settings.COMPENSATION_FX_FILE).open(encoding="utf-8").readline()
+    header = Path(setting("COMPENSATION_FX_FILE")).open(encoding="utf-8").readline()
     return [code for code in header.strip().split(",")[1:] if code] + ["EUR"]
 
 
@@ -28,7 +28,7 @@ def _forget_cached_rates():
 @pytest.fixture
 def ecb_excerpt(tmp_path) -> Path:
     """Write the header and the EXCERPT_DATES lines of the shipped file, byte for byte, to a temp file."""
-    lines = Path(settings.COMPENSATION_FX_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = Path(setting("COMPENSATION_FX_FILE")).read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [lines[0]] + [line for line in lines[1:] if line.split(",", 1)[0] in EXCERPT_DATES]
     path = tmp_path / "eurofxref-hist-excerpt.csv"
     path.write_text("".join(kept), encoding="utf-8")

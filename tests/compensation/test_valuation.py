@@ -204,11 +204,13 @@ def test_totals_are_additive_across_components(base, sign_on, relocation, grant,
     assert total(full) - total(base_only) >= cny(sign_on) + cny(relocation)
 
 
-def test_library_defaults_match_the_project_settings():
-    """compensation.conf.DEFAULTS serve projects without these settings; config/settings.py must not drift from them."""
-    from django.conf import settings as django_settings
-
-    from compensation.conf import DEFAULTS
+def test_settings_fall_back_to_the_library_defaults(settings):
+    """compensation.conf.DEFAULTS serve every COMPENSATION_* name a project does not set."""
+    from compensation.conf import DEFAULTS, setting
 
     for name, default in DEFAULTS.items():
-        assert getattr(django_settings, name) == default, name
+        if hasattr(settings, name):
+            delattr(settings, name)
+        assert setting(name) == default, name
+    settings.COMPENSATION_COMPARISON_YEARS = 5
+    assert setting("COMPENSATION_COMPARISON_YEARS") == 5

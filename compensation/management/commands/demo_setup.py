@@ -59,11 +59,12 @@ class Command(BaseCommand):
         self.stdout.write("Scoring every candidate against every opening…")
         run = openings_rescore([o.id for o in openings], trigger="manual")
         from crm.models import FitScore
+        from crm.scoring import setting
 
         stored = FitScore.objects.filter(opening__in=openings).count()
         self.stdout.write(
             f"Fit scores: {run.pair_count} pairs scored, {stored} stored "
-            f"(the best {settings.CRM_SCORING_TOP_K} per opening plus every candidacy)."
+            f"(the best {setting('CRM_SCORING_TOP_K')} per opening plus every candidacy)."
         )
 
         self._summary(report, time.perf_counter() - started)
