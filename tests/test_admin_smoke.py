@@ -60,3 +60,12 @@ def test_every_project_model_has_an_admin():
     missing = [m._meta.label for m in models if m not in admin.site._registry and not m._meta.label.startswith(("talent.Historical", "crm.Historical", "compensation.Historical"))]
 
     assert missing == []
+
+
+def test_every_project_model_has_a_factory():
+    from django.apps import apps
+
+    models = [m for app in ("talent", "crm", "compensation") for m in apps.get_app_config(app).get_models()]
+    missing = [m._meta.label for m in models if factory_for(m) is None and not m._meta.label.split(".")[1].startswith("Historical")]
+
+    assert missing == []

@@ -17,6 +17,7 @@ from crm.models import (
     Opening,
     OpeningRequirement,
     Partner,
+    PartnerAPIKey,
     Placement,
     ScoringRun,
     StageChange,
@@ -149,3 +150,19 @@ class WeeklyReportFactory(DjangoModelFactory):
 
     manager = factory.SubFactory(UserFactory)
     week_start_on = factory.LazyFunction(timezone.localdate)
+
+
+class PartnerAPIKeyFactory(DjangoModelFactory):
+    """An API key; the plain key is kept on the instance as ``plain_key`` (only then known)."""
+
+    class Meta:
+        model = PartnerAPIKey
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"key {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        api_key, plain = model_class.objects.create_key(**kwargs)
+        api_key.plain_key = plain
+        return api_key

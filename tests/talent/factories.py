@@ -3,7 +3,19 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from talent.models import Authorship, Candidate, Publication, ResearchProfile, Specialty, Venue, VenueAlias
+from talent.models import (
+    Authorship,
+    Candidate,
+    CandidateMerge,
+    CareerEntry,
+    ImportRun,
+    PossibleDuplicate,
+    Publication,
+    ResearchProfile,
+    Specialty,
+    Venue,
+    VenueAlias,
+)
 
 
 class SpecialtyFactory(DjangoModelFactory):
@@ -76,3 +88,40 @@ class ResearchProfileFactory(DjangoModelFactory):
         model = ResearchProfile
 
     candidate = factory.SubFactory(CandidateFactory)
+
+
+class CareerEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = CareerEntry
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = CareerEntry.Kind.WORK
+    organisation = "Tsinghua University"
+    title = "Research Scientist"
+
+
+class ImportRunFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportRun
+
+    format = "proceedings"
+    file_name = "papers.csv"
+
+
+class PossibleDuplicateFactory(DjangoModelFactory):
+    class Meta:
+        model = PossibleDuplicate
+
+    candidate_a = factory.SubFactory(CandidateFactory)
+    candidate_b = factory.SubFactory(CandidateFactory)
+    score = 80
+    reason = "name similarity 80"
+
+
+class CandidateMergeFactory(DjangoModelFactory):
+    class Meta:
+        model = CandidateMerge
+
+    survivor = factory.SubFactory(CandidateFactory)
+    merged_ids = factory.LazyFunction(list)
+    reason = "same person"
