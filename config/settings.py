@@ -18,13 +18,31 @@ from django.utils.translation import gettext_lazy as _
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+def _env_or(name: str, default: str) -> str:
+    """Return the variable ``name``, or ``default`` when it is unset or empty (``NAME=``)."""
+    return env.str(name, default="") or default
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """Return a boolean variable; a value that is not a clear yes or no stops start-up."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true or false.")
+
+
+VAR_DIR = Path(_env_or("VAR_DIR", str(BASE_DIR / "var")))
+DEBUG = _env_flag("DJANGO_DEBUG", default=True)
 
 
 def _required_when_not_debug(name: str, embedded_default):
@@ -101,9 +119,19 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    try:
+        DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+        DATABASES["default"]["ENGINE"]  # noqa: B018 - an unknown scheme leaves no engine
+    except (KeyError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL ({exc}); e.g. postgres://user@127.0.0.1:5432/crm"
+        ) from exc
+else:
+    # Embedded: SQLite under VAR_DIR, created on first use.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {"default": environ.Env.db_url_config(f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an import or a rescore writes.
@@ -129,37 +157,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="en")
+LANGUAGE_CODE = _env_or("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
+TIME_ZONE = _env_or("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
-MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STATIC_ROOT = Path(_env_or("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(_env_or("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- E-mail ---------------------------------------------------------------------------
-EMAIL_URL = env("EMAIL_URL", default="")
+EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
+    vars().update(environ.Env.email_url_config(EMAIL_URL))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="crm@localhost")
+DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 
 # --- Money ----------------------------------------------------------------------------
-BASE_CURRENCY = env("BASE_CURRENCY", default="CNY")
+BASE_CURRENCY = _env_or("BASE_CURRENCY", "CNY")
 DEFAULT_CURRENCY = BASE_CURRENCY
 CURRENCIES = env.list("CRM_CURRENCIES", default=["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"])
-PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", default="CN")
+PHONENUMBER_DEFAULT_REGION = _env_or("PHONENUMBER_DEFAULT_REGION", "CN")
 PHONENUMBER_DB_FORMAT = "E164"
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL or None
 if CELERY_TASK_ALWAYS_EAGER:
     # Embedded: tasks run in-process; the in-memory transport keeps kombu from looking for a host.
     CELERY_BROKER_URL = "memory://localhost/"
@@ -241,5 +269,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": _env_or("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,11 @@ PRINT_SETTINGS = (
 
 def run_settings(tmp_path, **env_vars) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in READ_VARS}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"), **env_vars})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"),
+                "PYTHONPATH": str(ROOT), **env_vars})
+    env = {k: v for k, v in env.items() if v is not None}  # None: leave the variable unset
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=tmp_path, env=env,
         capture_output=True, text=True, timeout=60,
     )
 
@@ -91,8 +94,50 @@ def test_env_example_lists_every_variable_the_settings_read():
     example = (ROOT / ".env.example").read_text()
     import re
 
-    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+    read = set(re.findall(r'(?:env(?:\.\w+)?|_env_or|_env_flag|_required_when_not_debug)\(\s*"([A-Z][A-Z0-9_]+)"',
+                          settings_source))
     listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", example, flags=re.M))
 
     assert read, "the pattern must find the variables"
     assert read - listed == set()
+
+
+def test_copied_env_example_runs_embedded(tmp_path):
+    """`cp .env.example .env` is safe: empty values mean "not set"."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "config", project / "config")
+    (project / ".env").write_text((ROOT / ".env.example").read_text())
+
+    result = run_settings(tmp_path, PYTHONPATH=f"{project}{os.pathsep}{ROOT}")
+
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout)
+    assert conf["engine"] == "django.db.backends.sqlite3"
+    assert conf["eager"] is True
+    assert conf["email"] == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def test_dot_env_is_read_before_var_dir(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "config", project / "config")
+    (project / ".env").write_text(f"VAR_DIR={tmp_path / 'elsewhere'}\n")
+
+    result = run_settings(tmp_path, PYTHONPATH=f"{project}{os.pathsep}{ROOT}", VAR_DIR=None)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == str(tmp_path / "elsewhere" / "db.sqlite3")
+    assert (tmp_path / "elsewhere").is_dir(), "the embedded database's folder is created"
+
+
+def test_bad_database_url_names_the_variable(tmp_path):
+    result = run_settings(tmp_path, DATABASE_URL="garbage")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr
+
+
+def test_unclear_debug_flag_stops_start_up(tmp_path):
+    result = run_settings(tmp_path, DJANGO_DEBUG="maybe")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
