@@ -22,6 +22,7 @@ from .models import (
     Venue,
     VenueAlias,
 )
+from .services import names as name_rules
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -68,6 +69,14 @@ class CandidateAdmin(admin.ModelAdmin):
     inlines = [AuthorshipInline, CareerEntryInline]
     date_hierarchy = "created_at"
     actions = ["merge_candidates"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also match names ignoring accents, case and spacing ("Jégou" finds "Jegou")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = name_rules.name_key(search_term)
+        if key:
+            results = results | queryset.filter(name_key__contains=key)
+        return results, may_have_duplicates
 
     @admin.action(description=_("Merge selected candidates (one person)"), permissions=["delete"])
     def merge_candidates(self, request, queryset):

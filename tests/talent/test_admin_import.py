@@ -157,3 +157,15 @@ def test_possible_duplicate_list_shows_both_employers(client, recruiter):
 
     html = page.content.decode()
     assert "Tsinghua University" in html and "Stanford University" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["Jégou", "Hervé Jégou", "jegou", "HERVE"])
+def test_admin_candidate_search_ignores_accents_both_ways(client, recruiter, term):
+    plain = CandidateFactory(full_name="Herve Jegou")
+    CandidateFactory(full_name="Someone Else")
+    client.force_login(recruiter)
+
+    response = client.get(reverse("admin:talent_candidate_changelist"), {"q": term})
+
+    assert list(response.context["cl"].result_list) == [plain]
