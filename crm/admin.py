@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
+from talent.admin import ViewOnlyAdminMixin
 from talent.errors import DomainError
 from talent.models import Candidate
 
@@ -144,15 +145,12 @@ def _move_action(stage: str):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["candidacy", "from_stage", "to_stage", "changed_at", "changed_by", "is_reopen"]
     list_filter = ["to_stage", "from_stage", "is_reopen"]
     search_fields = ["candidacy__candidate__full_name", "candidacy__opening__title", "note"]
     list_select_related = ["candidacy__candidate", "candidacy__opening__company", "changed_by"]
     readonly_fields = ["candidacy", "from_stage", "to_stage", "changed_at", "changed_by", "note", "is_reopen"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(Activity)
@@ -174,7 +172,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(FitScore)
-class FitScoreAdmin(admin.ModelAdmin):
+class FitScoreAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["opening", "candidate", "score", "is_excluded", "scorer_version", "computed_at"]
     list_filter = ["is_excluded", "scorer_version", "opening"]
     search_fields = ["candidate__full_name", "candidate__native_name", "opening__title"]
@@ -183,7 +181,7 @@ class FitScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringRun)
-class ScoringRunAdmin(admin.ModelAdmin):
+class ScoringRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "trigger", "status", "opening_count", "candidate_count", "pair_count", "rows_written", "finished_at"]
     list_filter = ["status", "trigger"]
     search_fields = ["error", "scorer_version"]

@@ -25,6 +25,16 @@ from .models import (
 from .services import names as name_rules
 
 
+class ViewOnlyAdminMixin:
+    """For records the system writes (profiles, import runs, merges, scores, history):
+    recruiters see them but never add or edit them by hand. Deleting stays possible."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     extra = 0
@@ -183,7 +193,7 @@ class AuthorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResearchProfile)
-class ResearchProfileAdmin(admin.ModelAdmin):
+class ResearchProfileAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["candidate", "total_papers", "tier1_papers", "first_author_top_papers", "papers_last_3_years", "latest_year"]
     list_filter = ["latest_year"]
     search_fields = ["candidate__full_name", "candidate__native_name"]
@@ -205,7 +215,7 @@ class CareerEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "format", "file_name", "encoding", "actor", "finished_at"]
     list_filter = ["format", "is_dry_run"]
     search_fields = ["file_name"]
@@ -213,11 +223,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     readonly_fields = ["format", "file_name", "encoding", "is_dry_run", "actor", "summary", "issues", "started_at",
                        "finished_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PossibleDuplicate)
@@ -264,15 +269,10 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CandidateMerge)
-class CandidateMergeAdmin(admin.ModelAdmin):
+class CandidateMergeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["merged_at", "survivor", "merged_ids", "reason", "actor"]
     list_filter = ["merged_at"]
     search_fields = ["survivor__full_name", "survivor__native_name", "reason"]
     list_select_related = ["survivor", "actor"]
     readonly_fields = ["survivor", "merged_ids", "snapshot", "moved", "reason", "actor", "merged_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

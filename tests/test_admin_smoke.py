@@ -69,3 +69,26 @@ def test_every_project_model_has_a_factory():
     missing = [m._meta.label for m in models if factory_for(m) is None and not m._meta.label.split(".")[1].startswith("Historical")]
 
     assert missing == []
+
+
+VIEW_ONLY = ["talent.ResearchProfile", "talent.ImportRun", "talent.CandidateMerge", "crm.StageChange",
+             "crm.FitScore", "crm.ScoringRun"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", VIEW_ONLY)
+def test_system_written_records_are_view_only(client, recruiter, label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    obj = factory_for(model)()
+    client.force_login(recruiter)
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    page = client.get(url)
+    post = client.post(url, {})
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert post.status_code == 403
