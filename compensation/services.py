@@ -94,9 +94,22 @@ def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
 
 
 def _check_candidacy(offer: Offer) -> None:
-    candidacy = offer.candidacy
-    if candidacy is None:
+    """Check that ``offer`` may belong to its candidacy, reading the candidacy's row from the database.
+
+    The row is locked (``SELECT ... FOR UPDATE``) until the caller's transaction ends, so
+    the stage checked here cannot change before the offer is saved; a stale in-memory
+    instance (another code path withdrew the candidacy) does not count. Call it inside
+    the service's ``transaction.atomic``. ``offer.candidacy`` becomes the fresh row.
+
+    Raises:
+        DomainError: The candidacy is rejected or withdrawn.
+        ValidationError: It belongs to another candidate, or its opening to another company.
+    """
+    if offer.candidacy_id is None:
         return
+    candidacy = (Candidacy.objects.select_for_update(of=("self",)).select_related("opening")
+                 .get(pk=offer.candidacy_id))
+    offer.candidacy = candidacy
     if candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN):
         message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(candidacy.stage).label}
         raise DomainError(message, fields={"candidacy": [message]})

@@ -229,3 +229,15 @@ def test_expire_task_twice_gives_the_same_result():
 
     offer.refresh_from_db()
     assert (first, second, offer.status) == (1, 0, Status.EXPIRED)
+
+
+def test_offer_create_checks_the_candidacy_stage_in_the_database_not_a_stale_instance():
+    candidacy = CandidacyFactory(stage=Stage.SOURCED)
+    Candidacy.objects.filter(pk=candidacy.pk).update(stage=Stage.WITHDRAWN)  # moved elsewhere; instance is stale
+
+    with pytest.raises(DomainError) as exc:
+        services.offer_create(candidate=candidacy.candidate, company=candidacy.opening.company, candidacy=candidacy,
+                              currency="CNY", monthly_base="100000")
+
+    assert "candidacy" in exc.value.fields
+    assert not Offer.objects.exists()
