@@ -3,8 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
 from talent.admin import ViewOnlyAdminMixin
@@ -98,10 +98,10 @@ class CandidacyAdmin(admin.ModelAdmin):
     inlines = [StageChangeInline]
     actions = ["reopen"]
 
-    def _apply(self, request, queryset, move, success: str) -> None:
+    def _apply(self, request, queryset, move, success) -> None:
         """Run ``move(candidacy)`` on each selected row; report failures one by one.
 
-        ``success`` is a translated message with ``%(count)d``.
+        ``success(count)`` returns the translated message for ``count`` rows done.
         """
         done = 0
         for candidacy in queryset.select_related("candidate", "opening__company"):
@@ -111,7 +111,7 @@ class CandidacyAdmin(admin.ModelAdmin):
             except (DomainError, ValidationError) as exc:
                 self.message_user(request, f"{candidacy}: {exc}", messages.ERROR)
         if done:
-            self.message_user(request, success % {"count": done}, messages.SUCCESS)
+            self.message_user(request, success(done), messages.SUCCESS)
 
     def get_actions(self, request):
         """Add one "Move to <stage>" action per stage a candidacy can move to."""
@@ -124,7 +124,8 @@ class CandidacyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reopen (back to the stage before it ended)"))
     def reopen(self, request, queryset):
         self._apply(request, queryset, lambda c: pipeline.candidacy_reopen(candidacy=c, actor=request.user),
-                    gettext("%(count)d candidacies reopened."))
+                    lambda n: ngettext("%(count)d candidacy reopened.", "%(count)d candidacies reopened.", n)
+                    % {"count": n})
 
 
 MOVE_TARGETS = [*pipeline.FORWARD[1:], Candidacy.Stage.REJECTED, Candidacy.Stage.WITHDRAWN]
@@ -134,7 +135,10 @@ def _move_action(stage: str):
     """An admin action moving the selected candidacies to ``stage`` through the pipeline."""
 
     def action(modeladmin: CandidacyAdmin, request, queryset) -> None:
-        success = gettext("%%(count)d candidacies moved to %(stage)s.") % {"stage": Candidacy.Stage(stage).label}
+        def success(n: int) -> str:
+            return ngettext("%(count)d candidacy moved to %(stage)s.", "%(count)d candidacies moved to %(stage)s.", n) % {
+                "count": n, "stage": Candidacy.Stage(stage).label}
+
         modeladmin._apply(
             request, queryset,
             lambda c: pipeline.candidacy_move_stage(candidacy=c, to_stage=stage, actor=request.user),

@@ -41,7 +41,7 @@ def test_move_action_moves_legal_rows_and_reports_illegal_ones(client, recruiter
     change = StageChange.objects.get()
     assert (change.candidacy, change.changed_by) == (movable, recruiter)
     texts = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("1 candidacies moved to Contacted" in t for t in texts)
+    assert any("1 candidacy moved to Contacted" in t for t in texts)
     assert any("cannot move from Interviewing to Contacted" in t for t in texts)
 
 
