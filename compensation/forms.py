@@ -27,6 +27,18 @@ def currency_choices() -> list[tuple[str, str]]:
     return [(c, c) for c in getattr(settings, "CURRENCIES", None) or ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"]]
 
 
+def field_error(exc: ValidationError) -> ValidationError:
+    """Return ``exc``'s messages as the plain error a form field's ``to_python``/``clean`` raises.
+
+    The parsers of :mod:`compensation.money` key their errors by field (``{"vesting_schedule":
+    [...]}``) for services and ``Form.add_error(None, ...)``; a form field must raise them
+    unkeyed, since Django files them under the field itself (a keyed error there is a TypeError).
+    """
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError([error for errors in exc.error_dict.values() for error in errors])
+
+
 class VestingScheduleField(forms.CharField):
     """A per-year vesting schedule typed as ``5/15/40/40`` (or ``5, 15, 40, 40``); empty = even.
 
@@ -55,7 +67,10 @@ class VestingScheduleField(forms.CharField):
         parts = [p for p in re.split(r"[/,;\s]+", text) if p]
         result: list[Any] = []
         for part in parts:
-            number = parse_decimal(part.rstrip("%"), field="vesting_schedule", max_decimal_places=2)
+            try:
+                number = parse_decimal(part.rstrip("%"), field="vesting_schedule", max_decimal_places=2)
+            except ValidationError as exc:
+                raise field_error(exc) from exc
             result.append(int(number) if number == number.to_integral_value() else str(number))
         return result
 

@@ -155,3 +155,26 @@ def test_extend_action_moves_candidacy(client_logged_in):
     offer.candidacy.refresh_from_db()
     assert offer.status == Offer.Status.EXTENDED
     assert offer.candidacy.stage == Candidacy.Stage.OFFER
+
+
+def _offer_add_data(**overrides):
+    """POST data of the offer add form: a 100,000 CNY x 16 offer with RSUs, every other money field empty."""
+    data = {"candidate": CandidateFactory().pk, "company": CompanyFactory().pk, "monthly_base_0": "100000",
+            "monthly_base_1": "CNY", "months_per_year": "16", "equity_kind": "rsu", "rsu_grant_value_0": "1000000",
+            "rsu_grant_value_1": "CNY", "vesting_years": "4", "cliff_months": "12", "vesting_schedule": ""}
+    for name in ("annual_base", "target_bonus", "sign_on", "relocation", "share_price", "option_strike",
+                 "option_fair_value"):
+        data.update({f"{name}_0": "", f"{name}_1": "CNY"})
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("schedule", ["abc/def", "-5/35/35/35", "33.333/33/22/11.667"])
+def test_offer_admin_shows_unparsable_schedule_as_field_error(client_logged_in, schedule):
+    response = client_logged_in.post(reverse("admin:compensation_offer_add"), _offer_add_data(vesting_schedule=schedule))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["vesting_schedule"]
+    assert len(errors["vesting_schedule"]) == 1
+    assert not Offer.objects.exists()
