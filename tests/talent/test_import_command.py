@@ -77,6 +77,20 @@ def test_unreadable_encoding_is_a_clear_error_and_writes_nothing(venues, tmp_pat
     assert Candidate.objects.count() == 0
 
 
+def test_unreadable_file_with_json_still_ends_with_a_json_line(venues, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("Conference,Year,Title,Author,Affiliation\nICML,2018,T,Jürgen Müller,München\n".encode("cp1252"))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_candidates", "--format", "proceedings", str(path), "--json", stdout=out)
+
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["written"] is False
+    assert "not imported" in summary["error"]
+    assert sum(summary[k] for k in OUTCOMES) == summary["rows"] == 0
+
+
 @pytest.mark.slow
 def test_whole_proceedings_file_imports_every_row_and_reimports_nothing(venues):
     with CaptureQueriesContext(connection) as queries:

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(why)s") % {"file": file, "why": exc.strerror or exc}) from exc
+            self._fail(_("Cannot read %(file)s: %(why)s") % {"file": file, "why": exc.strerror or exc}, json, exc)
         bar = None
         if not json and sys.stderr.isatty():
             from tqdm import tqdm
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             report = import_file(fmt, data, file_name=path.name, dry_run=dry_run,
                                  progress=bar.update if bar is not None else None)
         except ImportFileError as exc:
-            raise CommandError(_("%(file)s was not imported: %(why)s") % {"file": file, "why": exc.message}) from exc
+            self._fail(_("%(file)s was not imported: %(why)s") % {"file": file, "why": exc.message}, json, exc)
         finally:
             if bar is not None:
                 bar.close()
@@ -72,6 +72,13 @@ class Command(BaseCommand):
             self.stdout.write(_json_line(summary))
             return
         self._print(report, summary, show_rows)
+
+    def _fail(self, message: str, as_json: bool, cause: Exception) -> None:
+        """Stop with ``message`` (exit 1); with --json, first print it as the JSON last line."""
+        if as_json:
+            totals = dict.fromkeys(("rows", "created", "updated", "merged", "flagged", "skipped", "errors"), 0)
+            self.stdout.write(_json_line({**totals, "error": str(message), "written": False}))
+        raise CommandError(message) from cause
 
     def _print(self, report, summary: dict, show_rows: int) -> None:
         write = self.stdout.write
