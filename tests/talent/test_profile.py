@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -258,3 +258,10 @@ def test_refresh_profiles_command_reports_count(reference):
 
     assert out.getvalue().startswith("2 research profiles refreshed")
     assert ResearchProfile.objects.filter(tier1_papers=1).count() == 2
+
+
+def test_refresh_profiles_command_refuses_unknown_ids(reference):
+    known = CandidateFactory()
+
+    with pytest.raises(CommandError, match="No candidate with id 999999"):
+        call_command("refresh_profiles", str(known.pk), "999999", stdout=io.StringIO(), stderr=io.StringIO())

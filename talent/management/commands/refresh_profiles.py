@@ -25,6 +25,10 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(_("--today must be a date written YYYY-MM-DD: %(value)s") % {"value": today}) from exc
         ids = candidate_ids or None
+        if ids:
+            unknown = sorted(set(ids) - set(Candidate.objects.filter(pk__in=ids).values_list("pk", flat=True)))
+            if unknown:
+                raise CommandError(_("No candidate with id %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
         total = len(set(ids)) if ids else Candidate.objects.count()
         start = time.perf_counter()
         with tqdm(total=total, unit="cand", disable=options["verbosity"] < 1, file=sys.stderr) as bar:
