@@ -68,6 +68,7 @@ def test_rescore_command_scores_one_opening_and_rejects_unknown_ids(scored_openi
     call_command("rescore", "--opening", str(opening.id), stdout=out, stderr=StringIO())
 
     assert "Scored 1 opening(s) against 2 candidate(s)" in out.getvalue()
+    assert f"{FitScore.objects.filter(opening=opening).count()} score(s) stored" in out.getvalue()
     assert set(FitScore.objects.values_list("opening_id", flat=True)) == {opening.id}
     assert other.id not in FitScore.objects.values_list("opening_id", flat=True)
     with pytest.raises(CommandError):

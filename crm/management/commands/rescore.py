@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from crm.models import Opening, ScoringRun
+from crm.models import FitScore, Opening, ScoringRun
 from crm.scoring import setting
 from crm.scoring.features import scored_candidates
 from crm.scoring.services import active_opening_ids, openings_rescore
@@ -48,6 +48,8 @@ class Command(BaseCommand):
             for chunk in chunks:
                 run = openings_rescore(chunk, trigger=ScoringRun.Trigger.MANUAL, progress=bar.update)
                 written += run.rows_written
+        stored = FitScore.objects.filter(opening_id__in=ids).count()
         self.stdout.write(self.style.SUCCESS(
-            f"Scored {len(ids)} opening(s) against {n_candidates} candidate(s); {written} row(s) written."
+            f"Scored {len(ids)} opening(s) against {n_candidates} candidate(s); {stored} score(s) stored, "
+            f"{written} of them new or changed."
         ))
