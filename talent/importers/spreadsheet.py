@@ -205,23 +205,27 @@ def _money(cells: dict[str, str], fields: dict[str, Any], errors: dict[str, str]
     from djmoney.money import Money
 
     currency = cells.get("currency", "").strip().upper()
+    allowed = getattr(settings, "CURRENCIES", None) or [currency]
     for name in ("current_compensation", "expected_compensation"):
         raw = cells.get(name, "").strip()
         if not raw:
-            continue
-        allowed = getattr(settings, "CURRENCIES", None) or [currency]
-        if not re.fullmatch(r"[A-Z]{3}", currency) or currency not in allowed:
-            errors[name] = _("“%(value)s” has no valid currency column (one of %(allowed)s).") % {
-                "value": raw, "allowed": ", ".join(allowed)}
             continue
         try:
             amount = Decimal(raw.replace(",", "").replace(" ", ""))
         except InvalidOperation:
             amount = None
-        if amount is None or amount < 0 or not amount.is_finite():
+        if amount is None or not amount.is_finite():
             errors[name] = _("“%(value)s” is not an amount.") % {"value": raw}
-            continue
-        fields[name] = Money(amount.quantize(Decimal("0.01")), currency)
+        elif amount < 0:
+            errors[name] = _("“%(value)s” is negative: compensation is never below zero.") % {"value": raw}
+        elif amount.as_tuple().exponent < -2:
+            errors[name] = _("“%(value)s” has more than two decimal places.") % {"value": raw}
+        elif not re.fullmatch(r"[A-Z]{3}", currency) or currency not in allowed:
+            errors[name] = _("“%(currency)s” is not a currency: give an ISO 4217 code in the currency column "
+                             "(one of %(allowed)s).") % {"currency": cells.get("currency", "").strip(),
+                                                        "allowed": ", ".join(allowed)}
+        else:
+            fields[name] = Money(amount, currency)
 
 
 def _phone(value: str):

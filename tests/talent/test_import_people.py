@@ -247,6 +247,23 @@ def test_spreadsheet_compensation_is_money_with_its_currency():
     assert Candidate.objects.get(full_name="No Currency").expected_compensation is None
 
 
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("100000.123,USD", "more than two decimal places"),
+        ("-5,CNY", "negative"),
+        ("100000,¥", "not a currency: give an ISO 4217 code"),
+        ("lots,CNY", "is not an amount"),
+    ],
+)
+def test_spreadsheet_bad_compensation_is_a_field_error_naming_the_problem(cells, message):
+    report = import_file("spreadsheet", f"full_name,expected_compensation,currency\nWang Fang,{cells}\n".encode())
+
+    (row,) = report.results
+    assert message in row.field_errors["expected_compensation"]
+    assert Candidate.objects.get(full_name="Wang Fang").expected_compensation is None
+
+
 def test_spreadsheet_fills_blank_compensation_of_a_known_person_with_currency():
     from decimal import Decimal
 
