@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -32,7 +32,7 @@ from talent.models import Candidate
 
 from . import services
 from .comparison import FIGURE_KEYS, Basis, offer_comparison, premium_to_win, reference_offer
-from .forms import ComparisonForm, OfferAdminForm, PremiumToWinForm
+from .forms import ComparisonForm, OfferAdminForm, OfferInlineForm, OfferInlineFormSet, PremiumToWinForm, offer_terms
 from .fx import MissingFxRate, fx_latest_fixing_on
 from .models import FxRate, Offer
 
@@ -44,17 +44,42 @@ FIGURE_LABELS = {
 }
 
 
-def _terms_from_form(form, *, only_changed: bool) -> dict[str, Any]:
-    names = form.changed_data if only_changed else form.cleaned_data.keys()
-    return {name: form.cleaned_data[name] for name in names if name in services.TERM_FIELDS}
-
-
-def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, exc: Exception, subject: object) -> None:
-    if isinstance(exc, ValidationError):
-        text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, exc: Exception, subject: object = None) -> None:
+    """Show a service's error to the recruiter: one message per error, with the field's label when it names one."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        items = list(exc.message_dict.items())
+    elif isinstance(exc, ValidationError):
+        items = [(None, exc.messages)]
     else:
-        text = str(exc)
-    admin_obj.message_user(request, f"{subject}: {text}", messages.ERROR)
+        items = [(None, [str(exc)])]
+    for field, texts in items:
+        label = _field_label(field)
+        for text in texts:
+            parts = [str(part) for part in (subject, label) if part]
+            admin_obj.message_user(request, ": ".join([*parts, text]), messages.ERROR)
+
+
+def _field_label(name: str | None) -> str:
+    try:
+        return str(Offer._meta.get_field(name).verbose_name) if name else ""
+    except FieldDoesNotExist:
+        return ""
+
+
+class ServiceErrorsAdminMixin:
+    """Show a rule a service enforces at save time as an error message, not a 500.
+
+    The forms run the services' checks first, so their errors show next to the fields;
+    this catches what changed between the check and the save (a colleague extended the
+    offer meanwhile). The whole save is rolled back and the page reloads with the message.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError) as exc:
+            _report(self, request, exc)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Offer)
@@ -72,10 +97,10 @@ class OfferAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Offer, form, change: bool) -> None:
         if change:
-            updated = services.offer_update(offer=obj, **_terms_from_form(form, only_changed=True))
+            updated = services.offer_update(offer=obj, **offer_terms(form, only_changed=True))
         else:
             updated = services.offer_create(candidate=obj.candidate, company=obj.company, candidacy=obj.candidacy,
-                                            actor=request.user, **_terms_from_form(form, only_changed=False))
+                                            actor=request.user, **offer_terms(form, only_changed=False))
         obj.pk = updated.pk
         obj.status = updated.status
 
@@ -128,7 +153,11 @@ class FxRateAdmin(admin.ModelAdmin):
 
 
 class _OfferInline(admin.TabularInline):
+    """Offers of a candidate or a candidacy; rows are checked and saved through the services."""
+
     model = Offer
+    form = OfferInlineForm
+    formset = OfferInlineFormSet
     extra = 0
     can_delete = False
     show_change_link = True
@@ -148,35 +177,11 @@ class CandidacyOfferInline(_OfferInline):
     fields = ["company", "title", "status", "monthly_base", "months_per_year", "annual_base", "sign_on", "deadline_on"]
 
 
-class OfferInlineServicesMixin:
-    """Route offers added or changed in an inline through the services, not ``formset.save()``."""
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Offer:
-            return super().save_formset(request, form, formset, change)
-        parent = form.instance
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
-                continue
-            offer = inline_form.instance
-            try:
-                if offer.pk is None:
-                    candidacy = parent if isinstance(parent, Candidacy) else inline_form.cleaned_data.get("candidacy")
-                    candidate = parent.candidate if isinstance(parent, Candidacy) else parent
-                    company = inline_form.cleaned_data.get("company")
-                    services.offer_create(candidate=candidate, company=company, candidacy=candidacy, actor=request.user,
-                                          **_terms_from_form(inline_form, only_changed=False))
-                else:
-                    services.offer_update(offer=offer, **_terms_from_form(inline_form, only_changed=True))
-            except (DomainError, ValidationError) as exc:
-                _report(self, request, exc, offer)
-
-
 admin.site.unregister(Candidacy)
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(OfferInlineServicesMixin, CrmCandidacyAdmin):
+class CandidacyAdmin(ServiceErrorsAdminMixin, CrmCandidacyAdmin):
     inlines = [*CrmCandidacyAdmin.inlines, CandidacyOfferInline]
 
 
@@ -184,7 +189,7 @@ admin.site.unregister(Candidate)
 
 
 @admin.register(Candidate)
-class CandidateAdmin(OfferInlineServicesMixin, CrmCandidateAdmin):
+class CandidateAdmin(ServiceErrorsAdminMixin, CrmCandidateAdmin):
     """The candidate page with its offers and a link to the offer comparison."""
 
     inlines = [*CrmCandidateAdmin.inlines, CandidateOfferInline]

@@ -1,4 +1,4 @@
-"""Forms of the compensation admin: the offer form, the comparison options and the premium-to-win calculator.
+"""Forms of the compensation admin: the offer form, the offers inline, the comparison options and the premium-to-win calculator.
 
 Money typed by a recruiter goes through :func:`compensation.money.parse_money` /
 :func:`~compensation.money.parse_decimal`, so the rules (no floats, ISO codes, decimal
@@ -14,8 +14,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import Candidacy
+from talent.errors import DomainError
+
+from . import services
 from .comparison import Basis
 from .models import Offer
 from .money import parse_currency, parse_decimal, parse_money
@@ -37,6 +42,31 @@ def field_error(exc: ValidationError) -> ValidationError:
     if not hasattr(exc, "error_dict"):
         return exc
     return ValidationError([error for errors in exc.error_dict.values() for error in errors])
+
+
+def offer_terms(form: forms.BaseForm, *, only_changed: bool) -> dict[str, Any]:
+    """Return the offer terms (:data:`~compensation.services.TERM_FIELDS`) a valid ``form`` cleaned, for a service.
+
+    Args:
+        only_changed: Only the terms the user changed (for ``offer_update``).
+    """
+    names = form.changed_data if only_changed else form.cleaned_data.keys()
+    return {name: form.cleaned_data[name] for name in names if name in TERM_FIELDS}
+
+
+def add_service_error(form: forms.BaseForm, exc: DomainError | ValidationError) -> None:
+    """File a service's error on ``form``: one error per message, under the field it names when the
+    form shows that field, else with the form's non-field errors."""
+    if isinstance(exc, DomainError):
+        items = list(exc.fields.items()) or [(None, [exc.message])]
+    elif hasattr(exc, "error_dict"):
+        items = list(exc.message_dict.items())
+    else:
+        items = [(None, exc.messages)]
+    for name, messages in items:
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        for message in messages:
+            form.add_error(name if shown else None, message)
 
 
 class VestingScheduleField(forms.CharField):
@@ -162,3 +192,64 @@ class PremiumToWinForm(forms.Form):
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
         return data
+
+
+class OfferInlineForm(forms.ModelForm):
+    """One offer row of the candidate's or the candidacy's offers inline.
+
+    The row of an offer past draft is read-only (``offer_update`` changes drafts only):
+    it is revised by a new draft, and moves status through the offer actions.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.status != Offer.Status.DRAFT:
+            for name, field in self.fields.items():
+                if name != "id" and not isinstance(field, InlineForeignKeyField):
+                    field.disabled = True
+
+
+class OfferInlineFormSet(BaseInlineFormSet):
+    """The offers inline: rows are checked and saved by :mod:`compensation.services`.
+
+    ``clean()`` runs the services' checks (``offer_create_check``, ``offer_update_check``)
+    so that their errors show on the row; ``save()`` keeps Django's bookkeeping
+    (``new_objects``, ``changed_objects``, used by the admin's history message) but saves
+    each new row with ``offer_create`` and each changed one with ``offer_update``.
+    The parent is a candidate or a candidacy; on a candidacy the offer's candidate is its candidate.
+    """
+
+    def _parties(self, form: forms.BaseForm) -> tuple[Any, Candidacy | None]:
+        """Return the candidate and the candidacy of a new row's offer (the candidate may be unset)."""
+        parent = self.instance
+        if isinstance(parent, Candidacy):
+            return (parent.candidate if parent.candidate_id else None), parent
+        return parent, form.cleaned_data.get("candidacy")
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or not form.is_valid():
+                continue
+            try:
+                if form.instance.pk is None:
+                    candidate, candidacy = self._parties(form)
+                    if candidate is not None:
+                        services.offer_create_check(candidate=candidate, company=form.cleaned_data.get("company"),
+                                                    candidacy=candidacy)
+                else:
+                    services.offer_update_check(offer=form.instance, names=offer_terms(form, only_changed=True))
+            except (DomainError, ValidationError) as exc:
+                add_service_error(form, exc)
+
+    def save_new(self, form: forms.ModelForm, commit: bool = True) -> Offer:
+        if not commit:  # nothing is written: the caller saves (through a service)
+            return super().save_new(form, commit=False)
+        candidate, candidacy = self._parties(form)
+        return services.offer_create(candidate=candidate, company=form.cleaned_data["company"], candidacy=candidacy,
+                                     **offer_terms(form, only_changed=False))
+
+    def save_existing(self, form: forms.ModelForm, obj: Offer, commit: bool = True) -> Offer:
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        return services.offer_update(offer=obj, **offer_terms(form, only_changed=True))

@@ -27,6 +27,7 @@ just changes status. Every money input goes through :func:`compensation.money.pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -93,30 +94,50 @@ def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
     return clean
 
 
-def _check_candidacy(offer: Offer) -> None:
-    """Check that ``offer`` may belong to its candidacy, reading the candidacy's row from the database.
+def offer_create_check(*, candidate: Candidate, company: Company | None, candidacy: Candidacy | None) -> Candidacy | None:
+    """Check that an offer from ``company`` to ``candidate`` may belong to ``candidacy``; write nothing.
 
-    The row is locked (``SELECT ... FOR UPDATE``) until the caller's transaction ends, so
-    the stage checked here cannot change before the offer is saved; a stale in-memory
-    instance (another code path withdrew the candidacy) does not count. Call it inside
-    the service's ``transaction.atomic``. ``offer.candidacy`` becomes the fresh row.
+    :func:`offer_create` runs it before saving; forms run it too, to show its errors next
+    to their fields. A saved candidacy is read again from the database and its row
+    locked (``SELECT ... FOR UPDATE``) until the caller's transaction ends, so the stage
+    checked cannot change before the offer is saved, and a stale in-memory instance
+    (another code path withdrew the candidacy) does not count. An unsaved candidacy (the
+    one being added on the same page) is checked as given; so is an unsaved candidate.
+
+    Returns:
+        The candidacy as stored (``None`` without one).
 
     Raises:
-        DomainError: The candidacy is rejected or withdrawn.
-        ValidationError: It belongs to another candidate, or its opening to another company.
+        DomainError: The candidacy is rejected or withdrawn (``fields={"candidacy": [...]}``).
+        ValidationError: ``{"candidacy": [...]}``: it belongs to another candidate, or its
+            opening to another company.
     """
-    if offer.candidacy_id is None:
-        return
-    candidacy = (Candidacy.objects.select_for_update(of=("self",)).select_related("opening")
-                 .get(pk=offer.candidacy_id))
-    offer.candidacy = candidacy
+    if candidacy is None:
+        return None
+    if candidacy.pk is not None:
+        with transaction.atomic():  # the lock needs a transaction; inside the caller's, it lasts until its end
+            candidacy = (Candidacy.objects.select_for_update(of=("self",)).select_related("opening")
+                         .get(pk=candidacy.pk))
     if candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN):
         message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(candidacy.stage).label}
         raise DomainError(message, fields={"candidacy": [message]})
-    if candidacy.candidate_id != offer.candidate_id:
+    if candidacy.candidate_id != candidate.pk:
         raise ValidationError({"candidacy": [_("The candidacy belongs to another candidate.")]})
-    if candidacy.opening.company_id != offer.company_id:
+    if company is not None and candidacy.opening_id is not None and candidacy.opening.company_id != company.pk:
         raise ValidationError({"candidacy": [_("The candidacy is for an opening at another company.")]})
+    return candidacy
+
+
+def offer_update_check(*, offer: Offer, names: Iterable[str]) -> None:
+    """Check that the terms ``names`` of ``offer`` (as last read) may change; write nothing.
+
+    :func:`offer_update` runs it on the locked row; forms run it to show the error.
+
+    Raises:
+        DomainError: The offer is no longer a draft.
+    """
+    if offer.status != Status.DRAFT and list(names):
+        raise DomainError(_("Only a draft offer can be changed; make a new draft to revise it."))
 
 
 @transaction.atomic
@@ -147,7 +168,7 @@ def offer_create(
     if status not in (Status.DRAFT, Status.EXTENDED):
         raise DomainError(_("A new offer is a draft or an extended offer."), fields={"status": [_("Draft or extended.")]})
     offer = Offer(candidate=candidate, company=company, candidacy=candidacy, status=Status.DRAFT, **_terms(terms, currency))
-    _check_candidacy(offer)
+    offer.candidacy = offer_create_check(candidate=candidate, company=company, candidacy=candidacy)
     offer.full_clean()
     offer.save()
     if status == Status.EXTENDED:
@@ -164,8 +185,7 @@ def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> 
         ValidationError: As for :func:`offer_create`.
     """
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
-    if locked.status != Status.DRAFT:
-        raise DomainError(_("Only a draft offer can be changed; make a new draft to revise it."))
+    offer_update_check(offer=locked, names=terms)
     clean = _terms(terms, currency)
     for name, value in clean.items():
         setattr(locked, name, value)
