@@ -83,8 +83,12 @@ class ServiceErrorsAdminMixin:
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
-    """Offers; the status is read-only and moves through the actions (services)."""
+class OfferAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+    """Offers; the status is read-only and moves through the actions (services).
+
+    On change, the candidate, company and candidacy are read-only (``offer_update`` keeps
+    them); past draft every field but the notes is (the terms are revised by a new draft).
+    """
 
     form = OfferAdminForm
     list_display = ["candidate", "company", "status", "monthly_base", "months_per_year", "annual_base", "equity_kind", "deadline_on"]
@@ -94,6 +98,17 @@ class OfferAdmin(admin.ModelAdmin):
     autocomplete_fields = ["candidate", "company", "candidacy"]
     readonly_fields = ["status", "created_at", "updated_at"]
     actions = ["extend", "accept", "decline", "withdraw", "expire"]
+
+    def get_fields(self, request, obj: Offer | None = None) -> list[str]:
+        return [*OfferAdminForm.Meta.fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj: Offer | None = None) -> list[str]:
+        readonly = list(self.readonly_fields)
+        if obj is None:
+            return readonly
+        if obj.status != Offer.Status.DRAFT:
+            return readonly + [name for name in OfferAdminForm.Meta.fields if name not in services.EDITABLE_PAST_DRAFT]
+        return readonly + ["candidate", "company", "candidacy"]
 
     def save_model(self, request, obj: Offer, form, change: bool) -> None:
         if change:

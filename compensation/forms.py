@@ -106,21 +106,27 @@ class VestingScheduleField(forms.CharField):
 
 
 class OfferAdminForm(forms.ModelForm):
-    """The offer change form; ``Offer.clean()`` checks one currency, base, bonus, equity and vesting."""
+    """The offer add/change form.
+
+    ``Offer.clean()`` checks one currency, base, bonus, equity and vesting; ``clean()``
+    runs the services' own checks (``offer_create_check`` on add, ``offer_update_check``
+    on change), so that what ``save_model`` would be refused shows as a form error.
+    On change the admin shows only the fields the service may change.
+    """
 
     vesting_schedule = VestingScheduleField(label=_("vesting schedule (% per year)"))
 
     def clean(self) -> dict[str, Any]:
-        """Also check the pipeline rules the services enforce, so they show as field errors."""
         data = super().clean()
-        candidacy = data.get("candidacy")
-        if candidacy is not None:
-            if candidacy.stage in ("rejected", "withdrawn"):
-                self.add_error("candidacy", _("No offer can be made on a rejected or withdrawn candidacy."))
-            elif data.get("candidate") and candidacy.candidate_id != data["candidate"].pk:
-                self.add_error("candidacy", _("The candidacy belongs to another candidate."))
-            elif data.get("company") and candidacy.opening.company_id != data["company"].pk:
-                self.add_error("candidacy", _("The candidacy is for an opening at another company."))
+        try:
+            if self.instance.pk is None:
+                if data.get("candidate") is not None:
+                    services.offer_create_check(candidate=data["candidate"], company=data.get("company"),
+                                                candidacy=data.get("candidacy"))
+            else:
+                services.offer_update_check(offer=self.instance, names=offer_terms(self, only_changed=True))
+        except (DomainError, ValidationError) as exc:
+            add_service_error(self, exc)
         return data
 
     class Meta:

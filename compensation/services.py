@@ -56,6 +56,9 @@ TERM_FIELDS: tuple[str, ...] = (
     "option_shares", "option_strike", "option_fair_value", "vesting_years", "cliff_months",
     "vesting_schedule", "deadline_on", "notes",
 )
+#: Terms that may still change once an offer is no longer a draft: the recruiter's notes.
+#: Its other terms are revised by a new draft.
+EDITABLE_PAST_DRAFT: frozenset[str] = frozenset({"notes"})
 #: The money columns hold 2 decimals: no amount may have more (nor more than its currency's minor unit).
 COLUMN_DECIMALS = 2
 
@@ -131,12 +134,14 @@ def offer_create_check(*, candidate: Candidate, company: Company | None, candida
 def offer_update_check(*, offer: Offer, names: Iterable[str]) -> None:
     """Check that the terms ``names`` of ``offer`` (as last read) may change; write nothing.
 
-    :func:`offer_update` runs it on the locked row; forms run it to show the error.
+    Every term of a draft may change; past draft, only :data:`EDITABLE_PAST_DRAFT` (the
+    recruiter's notes). :func:`offer_update` runs it on the locked row; forms run it to
+    show the error.
 
     Raises:
-        DomainError: The offer is no longer a draft.
+        DomainError: The offer is no longer a draft and a term other than the notes changes.
     """
-    if offer.status != Status.DRAFT and list(names):
+    if offer.status != Status.DRAFT and set(names) - EDITABLE_PAST_DRAFT:
         raise DomainError(_("Only a draft offer can be changed; make a new draft to revise it."))
 
 
@@ -178,10 +183,10 @@ def offer_create(
 
 @transaction.atomic
 def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> Offer:
-    """Change the terms of a draft offer (an extended offer is revised by a new draft).
+    """Change the terms of a draft offer, or the notes of any offer (an extended offer is revised by a new draft).
 
     Raises:
-        DomainError: The offer is no longer a draft.
+        DomainError: The offer is no longer a draft and a term other than ``notes`` is given.
         ValidationError: As for :func:`offer_create`.
     """
     locked = Offer.objects.select_for_update().get(pk=offer.pk)

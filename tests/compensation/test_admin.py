@@ -1,11 +1,13 @@
 """Admin: offer changelist, candidate page with offers, the comparison page with the premium to win."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from djmoney.money import Money
 
+from compensation.admin import OfferAdmin
 from compensation.models import Offer
 from crm.models import Candidacy, Company
 from tests.crm.factories import CandidacyFactory, CompanyFactory
@@ -177,4 +179,68 @@ def test_offer_admin_shows_unparsable_schedule_as_field_error(client_logged_in, 
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["vesting_schedule"]
     assert len(errors["vesting_schedule"]) == 1
+    assert not Offer.objects.exists()
+
+
+def test_extended_offer_change_page_is_read_only_but_notes(client_logged_in):
+    offer = OfferFactory(status=Offer.Status.EXTENDED)
+    url = reverse("admin:compensation_offer_change", args=[offer.pk])
+
+    page = client_logged_in.get(url)
+    response = client_logged_in.post(url, {"notes": "Candidate asks for 16 months.", "monthly_base_0": "1",
+                                           "monthly_base_1": "CNY"})
+
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.fields) == ["notes"]
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.notes == "Candidate asks for 16 months."
+    assert offer.monthly_base == Money(Decimal("100000"), "CNY")
+    assert offer.status == Offer.Status.EXTENDED
+
+
+def test_draft_offer_change_page_saves_terms_through_the_service(client_logged_in):
+    offer = OfferFactory()
+    url = reverse("admin:compensation_offer_change", args=[offer.pk])
+    data = _offer_add_data(equity_kind="none", rsu_grant_value_0="", monthly_base_0="120000")
+    data.pop("candidate"), data.pop("company")
+
+    response = client_logged_in.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    offer.refresh_from_db()
+    assert offer.monthly_base == Money(Decimal("120000"), "CNY")
+
+
+def test_offer_change_extended_meanwhile_shows_the_error(client_logged_in):
+    """The page was a draft's when it opened; a colleague extended the offer before the save."""
+    offer = OfferFactory()
+    url = reverse("admin:compensation_offer_change", args=[offer.pk])
+    data = _offer_add_data(equity_kind="none", rsu_grant_value_0="", monthly_base_0="120000")
+    real_get_object = OfferAdmin.get_object
+
+    def get_object_then_extend(self, request, object_id, from_field=None):
+        obj = real_get_object(self, request, object_id, from_field)
+        Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.EXTENDED)
+        return obj
+
+    with mock.patch.object(OfferAdmin, "get_object", get_object_then_extend):
+        response = client_logged_in.post(url, data, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert "Only a draft offer can be changed" in " ".join(str(m) for m in response.context["messages"])
+    offer.refresh_from_db()
+    assert offer.monthly_base == Money(Decimal("100000"), "CNY")
+
+
+def test_offer_admin_add_for_withdrawn_candidacy_shows_the_services_error(client_logged_in):
+    candidacy = CandidacyFactory(stage=Candidacy.Stage.WITHDRAWN)
+    data = _offer_add_data(candidate=candidacy.candidate.pk, company=candidacy.opening.company.pk,
+                           candidacy=candidacy.pk)
+
+    response = client_logged_in.post(reverse("admin:compensation_offer_add"), data)
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["candidacy"]
+    assert error.startswith("No offer can be made on a candidacy that is")
     assert not Offer.objects.exists()

@@ -241,3 +241,15 @@ def test_offer_create_checks_the_candidacy_stage_in_the_database_not_a_stale_ins
 
     assert "candidacy" in exc.value.fields
     assert not Offer.objects.exists()
+
+
+def test_offer_update_changes_only_the_notes_of_an_extended_offer():
+    offer = OfferFactory(status=Status.EXTENDED)
+
+    noted = services.offer_update(offer=offer, notes="Asked for 16 months.")
+    with pytest.raises(DomainError):
+        services.offer_update(offer=offer, notes="Countered.", monthly_base="120000", currency="CNY")
+
+    offer.refresh_from_db()
+    assert noted.notes == offer.notes == "Asked for 16 months."
+    assert offer.monthly_base == Money(Decimal("100000"), "CNY")
