@@ -354,11 +354,15 @@ def premium_to_win(*, competitor: Offer, draft: Offer, basis: str, currency: str
         margin_amount: a ``Money`` (converted to ``currency`` at the same fixing if needed).
 
     Raises:
-        ValueError: Neither or both margins, or an unknown basis.
+        ValueError: Neither or both margins, a float ``margin_percent`` (0.1 is not one tenth:
+            give a ``Decimal``), or an unknown basis. (A ``margin_amount`` made from a float
+            cannot be told apart; the calculator form parses it with ``parse_money``.)
         MissingFxRate: A conversion has no ECB fixing.
     """
     if (margin_percent is None) == (margin_amount is None):
         raise ValueError("Give either margin_percent or margin_amount.")
+    if isinstance(margin_percent, float):
+        raise ValueError("Give margin_percent as a Decimal, not a float.")
     on = on or timezone.localdate()
     years = years or _comparison_years()
     counted_years = years if basis == Basis.RISK_ADJUSTED_TOTAL else 1

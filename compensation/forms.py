@@ -8,14 +8,16 @@ places, not negative) have one home.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils.translation import gettext_lazy as _
+from djmoney.forms import MoneyField
+from djmoney.money import Money
 
 from crm.models import Candidacy
 from talent.errors import DomainError
@@ -25,6 +27,7 @@ from .comparison import Basis
 from .models import Offer
 from .money import parse_currency, parse_decimal, parse_money
 from .services import TERM_FIELDS
+from .valuation import vesting_schedule_parse
 
 
 def currency_choices() -> list[tuple[str, str]]:
@@ -86,26 +89,100 @@ class VestingScheduleField(forms.CharField):
             return "/".join(str(v) for v in value)
         return super().prepare_value(value)
 
-    def to_python(self, value: Any) -> list[Any]:
-        if isinstance(value, list):
-            return value
-        text = (value or "").strip()
-        if text.startswith("[") and text.endswith("]"):
-            text = text[1:-1]
-        if not text:
-            return []
-        parts = [p for p in re.split(r"[/,;\s]+", text) if p]
-        result: list[Any] = []
-        for part in parts:
-            try:
-                number = parse_decimal(part.rstrip("%"), field="vesting_schedule", max_decimal_places=2)
-            except ValidationError as exc:
-                raise field_error(exc) from exc
-            result.append(int(number) if number == number.to_integral_value() else str(number))
-        return result
+    def to_python(self, value: Any) -> list[int | str]:
+        if isinstance(value, list | tuple):
+            parts = list(value)
+        else:
+            text = (value or "").strip()
+            if text.startswith("[") and text.endswith("]"):
+                text = text[1:-1]
+            parts = [p.rstrip("%") for p in re.split(r"[/,;\s]+", text) if p]
+        try:
+            return vesting_schedule_parse(parts, field="vesting_schedule")
+        except ValidationError as exc:
+            raise field_error(exc) from exc
 
 
-class OfferAdminForm(forms.ModelForm):
+class _AmountText(forms.CharField):
+    """The amount half of a money input, kept as typed for :func:`~compensation.services.offer_money_parse`."""
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        before, after = ("" if v is None else str(v).strip() for v in (initial, data))
+        try:
+            return Decimal(before) != Decimal(after) if before and after else before != after
+        except InvalidOperation:
+            return before != after
+
+
+class OfferMoneyField(MoneyField):
+    """An amount and its currency, parsed as the services parse them (:func:`~compensation.services.offer_money_parse`).
+
+    Digits with an optional decimal point (not ``1e5``, no thousands separators), not
+    negative, at most the currency's decimals; the error is the field's own.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = (_AmountText(required=False), self.fields[1])
+
+    def compress(self, data_list: list[Any]) -> Money | None:
+        if not data_list or data_list[0] in self.empty_values:
+            return None
+        try:
+            return services.offer_money_parse(data_list[0], data_list[1], field="amount")
+        except ValidationError as exc:
+            raise field_error(exc) from exc
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A decimal typed as digits with an optional decimal point, parsed by :func:`~compensation.money.parse_decimal`
+    as the services parse it (not ``1e2``, not negative, at most ``decimal_places``)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value if isinstance(value, Decimal | int) else str(value), field="value",
+                                 max_decimal_places=self.decimal_places)
+        except ValidationError as exc:
+            raise field_error(exc) from exc
+
+
+class OfferTermsForm(forms.ModelForm):
+    """Base of the offer forms: its terms are parsed as the services parse them, and errors do not pile up.
+
+    Whatever fields the form was built with (the admin picks them), the money terms become
+    :class:`OfferMoneyField` and the decimal terms :class:`PlainDecimalField`, so that what
+    the form accepts ``offer_create``/``offer_update`` accept too. A field the form already
+    rejected gets no further errors from ``Offer.clean()`` (after "“1e5” is not a number",
+    "Give the monthly base or the annual base" would only confuse).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in list(self.fields.items()):
+            if name in Offer.MONEY_FIELDS:
+                form_class = OfferMoneyField
+            elif name in services.DECIMAL_TERMS:
+                form_class = PlainDecimalField
+            else:
+                continue
+            replacement = Offer._meta.get_field(name).formfield(form_class=form_class, label=field.label,
+                                                                 help_text=field.help_text, required=field.required)
+            replacement.widget = field.widget
+            self.fields[name] = replacement
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            fresh = {name: errors for name, errors in error.error_dict.items()
+                     if name == NON_FIELD_ERRORS or name not in self._errors}
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        super().add_error(field, error)
+
+
+class OfferAdminForm(OfferTermsForm):
     """The offer add/change form.
 
     ``Offer.clean()`` checks one currency, base, bonus, equity and vesting; ``clean()``
@@ -200,7 +277,7 @@ class PremiumToWinForm(forms.Form):
         return data
 
 
-class OfferInlineForm(forms.ModelForm):
+class OfferInlineForm(OfferTermsForm):
     """One offer row of the candidate's or the candidacy's offers inline.
 
     The row of an offer past draft is read-only (``offer_update`` changes drafts only):

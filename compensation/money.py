@@ -132,6 +132,11 @@ def parse_decimal(value: object, *, field: str, max_decimal_places: int | None =
 def parse_money(amount: object, currency: object, *, field: str, max_decimal_places: int | None = None) -> Money:
     """Parse user input into ``Money``; used by services, forms and (later) the partner API.
 
+    Make money through this function, not ``Money(amount, code)``: py-moneyed turns a
+    float silently into ``Decimal(str(amount))`` (``Money(0.1, "CNY")`` has amount
+    ``Decimal("0.1")``), so once a ``Money`` exists nobody can tell it came from a float.
+    Here a float is refused before any ``Money`` is made.
+
     Args:
         amount: ``"1234.50"``, ``Decimal("1234.50")`` or ``1234``; never a float.
         currency: An ISO 4217 code, e.g. ``"CNY"`` (case-insensitive; symbols rejected).

@@ -45,6 +45,7 @@ from talent.models import Candidate
 
 from .models import Offer
 from .money import minor_unit_exponent, parse_currency, parse_decimal, parse_money
+from .valuation import vesting_schedule_parse
 
 Stage = Candidacy.Stage
 Status = Offer.Status
@@ -59,6 +60,8 @@ TERM_FIELDS: tuple[str, ...] = (
 #: Terms that may still change once an offer is no longer a draft: the recruiter's notes.
 #: Its other terms are revised by a new draft.
 EDITABLE_PAST_DRAFT: frozenset[str] = frozenset({"notes"})
+#: Terms that are plain decimals (2 places), parsed with parse_decimal.
+DECIMAL_TERMS: tuple[str, ...] = ("months_per_year", "target_bonus_percent")
 #: The money columns hold 2 decimals: no amount may have more (nor more than its currency's minor unit).
 COLUMN_DECIMALS = 2
 
@@ -74,13 +77,40 @@ class IllegalOfferTransition(DomainError):
         self.to_status = to_status
 
 
+def offer_money_parse(amount: object, currency: object, *, field: str) -> Money:
+    """Parse one amount of an offer, as every writer of offers must (services and forms alike).
+
+    Args:
+        amount: ``"1234.50"``, ``Decimal`` or ``int``; never a float, nor ``"1e5"``.
+        currency: ISO 4217 code.
+
+    Returns:
+        ``Money`` with at most the currency's minor-unit decimals and the columns' 2.
+
+    Raises:
+        ValidationError: ``{field: [...]}``; see :func:`compensation.money.parse_money`.
+    """
+    code = parse_currency(currency, field=field)
+    return parse_money(amount, code, field=field, max_decimal_places=min(COLUMN_DECIMALS, minor_unit_exponent(code)))
+
+
 def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
-    """Validate caller terms: no unknown names, no floats; money as ``Money`` or amount + ``currency``."""
+    """Validate caller terms: no unknown names, no floats; money as ``Money`` or amount + ``currency``.
+
+    A float is refused for every term, before anything converts it. A ``Money`` built
+    from a float (``Money(0.1, "CNY")``) cannot be told apart: py-moneyed turns the float
+    into ``Decimal(str(0.1))``, so it arrives as ``Decimal("0.1")``. Its amount is still
+    held to the currency's decimals, and the inputs (:func:`compensation.money.parse_money`,
+    the admin forms) refuse floats before any ``Money`` is made.
+    """
     unknown = set(terms) - set(TERM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown offer fields: {sorted(unknown)}")
     clean: dict[str, Any] = {}
     for name, value in terms.items():
+        if isinstance(value, float):
+            raise ValidationError({name: [
+                _("Give the amount as text or a decimal number, not a floating-point number.")]})
         if name in Offer.MONEY_FIELDS and value is not None:
             if isinstance(value, Money):
                 amount, code = value.amount, value.currency.code
@@ -88,11 +118,11 @@ def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
                 raise ValidationError({name: [_("Give the currency (ISO 4217 code) with the amount.")]})
             else:
                 amount, code = value, currency
-            code = parse_currency(code, field=name)
-            value = parse_money(amount, code, field=name,
-                                max_decimal_places=min(COLUMN_DECIMALS, minor_unit_exponent(code)))
-        elif name in ("months_per_year", "target_bonus_percent") and value is not None:
+            value = offer_money_parse(amount, code, field=name)
+        elif name in DECIMAL_TERMS and value is not None:
             value = parse_decimal(value, field=name, max_decimal_places=2)
+        elif name == "vesting_schedule":
+            value = vesting_schedule_parse(value, field=name)
         clean[name] = value
     return clean
 
@@ -160,7 +190,10 @@ def offer_create(
             carry their own. All amounts of one offer must share one currency.
         status: ``draft``, or ``extended`` to record an offer the candidate already holds
             (a competing offer); an extended client offer moves the candidacy (see module doc).
-        terms: Any of :data:`TERM_FIELDS`; money as ``Money`` or as a string amount.
+        terms: Any of :data:`TERM_FIELDS`; money as ``Money`` or as a string amount; numbers
+            as ``str``, ``Decimal`` or ``int``, never ``float`` (a ``Money`` made from a float
+            cannot be detected: make money from strings, see :func:`_terms`); the vesting
+            schedule as ints or strings, stored as such.
 
     Returns:
         The saved offer.

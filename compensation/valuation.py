@@ -32,6 +32,7 @@ between; a figure is rounded once, half-up to its currency's minor unit, when it
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
@@ -80,14 +81,22 @@ def offer_currency(offer: Any) -> str:
 
 # --- Vesting --------------------------------------------------------------------------
 
+#: A percentage typed as text: digits with an optional decimal point (a sign, to say it is negative).
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 def _percent(value: Any, *, field: str) -> Decimal:
     if isinstance(value, bool):
         raise ValidationError({field: [_("Each vesting percentage must be a number.")]})
     if isinstance(value, float):
-        # JSON numbers arrive as float; the shortest repr is the number the user typed.
-        value = repr(value)
+        # 0.1 as a float is not one tenth; schedules are stored as ints and strings (vesting_schedule_parse).
+        raise ValidationError({field: [
+            _("Give each vesting percentage as text or a whole number, not a floating-point number.")]})
+    text = str(value).strip()
+    if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(text):  # as parse_decimal: no "1e1", no "1,5"
+        raise ValidationError({field: [_("“%(value)s” is not a percentage.") % {"value": value}]})
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError({field: [_("“%(value)s” is not a percentage.") % {"value": value}]}) from exc
     if not number.is_finite() or number < 0 or number > HUNDRED:
@@ -97,14 +106,36 @@ def _percent(value: Any, *, field: str) -> Decimal:
     return number
 
 
+def vesting_schedule_parse(schedule: Sequence[Any] | None, *, field: str = "vesting_schedule") -> list[int | str]:
+    """Return a vesting schedule as it is stored: whole percentages as ``int``, others as strings.
+
+    ``[5, "15", Decimal("33.50"), "46.5"]`` -> ``[5, 15, "33.50", "46.5"]``; ``None`` -> ``[]``.
+    JSON keeps them exact (a float would not be), and :func:`vesting_schedule_validate`
+    reads them back. Length and sum are checked there, against the vesting years.
+
+    Raises:
+        ValidationError: ``{field: [...]}``: not a list, or an entry that is a float, a
+            bool, not a number, outside 0 to 100 or with more than two decimals.
+    """
+    if not schedule:
+        return []
+    if isinstance(schedule, str | bytes) or not isinstance(schedule, Sequence):
+        raise ValidationError({field: [_("Give the vesting schedule as a list of percentages, one per year.")]})
+    parsed: list[int | str] = []
+    for value in schedule:
+        number = _percent(value, field=field)
+        parsed.append(int(number) if number == number.to_integral_value() else str(number))
+    return parsed
+
+
 def vesting_schedule_validate(
     schedule: Sequence[Any] | None, *, years: int, cliff_months: int = 0, field: str = "vesting_schedule"
 ) -> list[Decimal]:
     """Check a vesting schedule and return its percentages per year.
 
     Args:
-        schedule: Percentages per year (``[5, 15, 40, 40]``, ``["33.5", ...]``); empty or
-            ``None`` for even vesting.
+        schedule: Percentages per year as ints, strings or Decimals (``[5, 15, 40, 40]``,
+            ``["33.5", ...]``), never floats; empty or ``None`` for even vesting.
         years: Vesting years (1 to 10).
         cliff_months: Months before anything vests (0 to ``years`` x 12).
 

@@ -244,3 +244,28 @@ def test_offer_admin_add_for_withdrawn_candidacy_shows_the_services_error(client
     [error] = response.context["adminform"].form.errors["candidacy"]
     assert error.startswith("No offer can be made on a candidacy that is")
     assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize("field, overrides", [
+    ("monthly_base", {"monthly_base_0": "1e5"}),
+    ("target_bonus_percent", {"target_bonus_percent": "1e2"}),
+    ("months_per_year", {"months_per_year": "1.6e1"}),
+    ("sign_on", {"sign_on_0": "0.001"}),
+])
+def test_offer_admin_parses_numbers_as_the_services_do(client_logged_in, field, overrides):
+    """``1e5`` is refused by offer_create, so the form refuses it too: one error, on its own field."""
+    response = client_logged_in.post(reverse("admin:compensation_offer_add"), _offer_add_data(**overrides))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert len(errors[field]) == 1
+    assert not Offer.objects.exists()
+
+
+def test_offer_admin_stores_a_fractional_schedule_as_strings(client_logged_in):
+    response = client_logged_in.post(reverse("admin:compensation_offer_add"),
+                                     _offer_add_data(vesting_schedule="33.5/33.5/20/13"))
+
+    assert response.status_code == 302
+    assert Offer.objects.get().vesting_schedule == ["33.5", "33.5", 20, 13]

@@ -213,3 +213,18 @@ def test_candidate_add_rolls_back_and_shows_a_rule_broken_at_save_time(admin_cli
     assert response.redirect_chain == [(url, 302)]
     assert "Changed meanwhile." in [str(m) for m in response.context["messages"]]
     assert not Candidate.objects.filter(full_name="Li Wei").exists()
+
+
+def test_candidate_change_refuses_an_offer_row_amount_the_services_refuse(admin_client):
+    candidate = CandidateFactory()
+    url = reverse("admin:talent_candidate_change", args=[candidate.pk])
+    data = form_data(admin_client.get(url))
+    add_inline_row(data, "offers", _offer_row(CompanyFactory(), monthly_base_0="1e5"))
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    offer_formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is Offer)
+    assert list(offer_formset.errors[0]) == ["monthly_base"]
+    assert len(offer_formset.errors[0]["monthly_base"]) == 1
+    assert not Offer.objects.exists()

@@ -164,3 +164,9 @@ def test_explanations_are_translated_to_simplified_chinese(big_tech_offer, unico
                                 currency="CNY", margin_percent=Decimal("15"), on=FRIDAY)
 
     assert "还需增加 600,000.00 CNY" in result.explanation
+
+
+def test_premium_to_win_refuses_a_float_margin(big_tech_offer, unicorn_draft):
+    with pytest.raises(ValueError, match="float"):
+        premium_to_win(competitor=big_tech_offer, draft=unicorn_draft, basis=Basis.YEAR1_CASH, currency="CNY",
+                       margin_percent=15.0, on=date(2026, 10, 30))

@@ -253,3 +253,36 @@ def test_offer_update_changes_only_the_notes_of_an_extended_offer():
     offer.refresh_from_db()
     assert noted.notes == offer.notes == "Asked for 16 months."
     assert offer.monthly_base == Money(Decimal("100000"), "CNY")
+
+
+@pytest.mark.parametrize("terms", [
+    {"monthly_base": Money("100000", "CNY"), "sign_on": 0.1},
+    {"monthly_base": "100000", "rsu_shares": 100.0, "equity_kind": "rsu", "share_price": "10"},
+    {"monthly_base": "100000", "target_bonus_percent": 15.0},
+    {"monthly_base": Money("100000", "CNY"), "equity_kind": "rsu", "rsu_grant_value": Money("1000000", "CNY"),
+     "vesting_schedule": [0.1, 0.2, 0.3, 99.4]},
+])
+def test_offer_create_rejects_floats_wherever_they_enter(terms):
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(), currency="CNY", **terms)
+
+    float_field = next(name for name, value in terms.items()
+                       if isinstance(value, float) or (isinstance(value, list) and isinstance(value[0], float)))
+    assert list(exc.value.message_dict) == [float_field]
+
+
+def test_offer_create_stores_a_vesting_schedule_as_ints_and_strings():
+    offer = services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(), currency="CNY",
+                                  monthly_base="100000", equity_kind="rsu", rsu_grant_value="1000000",
+                                  vesting_schedule=[Decimal("33.5"), "33.5", 20, "13"])
+
+    offer.refresh_from_db()
+    assert offer.vesting_schedule == ["33.5", "33.5", 20, 13]
+
+
+def test_offer_create_rejects_a_money_amount_with_more_decimals_than_its_currency():
+    with pytest.raises(ValidationError) as exc:
+        services.offer_create(candidate=CandidateFactory(), company=CompanyFactory(),
+                              monthly_base=Money(Decimal("100000.5"), "JPY"))
+
+    assert "monthly_base" in exc.value.message_dict

@@ -214,3 +214,18 @@ def test_settings_fall_back_to_the_library_defaults(settings):
         assert setting(name) == default, name
     settings.COMPENSATION_COMPARISON_YEARS = 5
     assert setting("COMPENSATION_COMPARISON_YEARS") == 5
+
+
+@pytest.mark.parametrize("schedule", [[0.1, 0.2, 0.3, 99.4], [25.0, 25, 25, 25]])
+def test_vesting_schedule_of_floats_is_rejected(schedule):
+    with pytest.raises(ValidationError) as exc:
+        v.vesting_schedule_validate(schedule, years=4, field="vesting_schedule")
+
+    assert "vesting_schedule" in exc.value.message_dict
+
+
+def test_vesting_schedule_parse_stores_ints_and_strings_never_floats():
+    parsed = v.vesting_schedule_parse([5, "15", Decimal("33.50"), "46.5"], field="vesting_schedule")
+
+    assert parsed == [5, 15, "33.50", "46.5"]
+    assert not any(isinstance(p, float) for p in parsed)
