@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
 from talent.admin import ViewOnlyAdminMixin
@@ -56,7 +57,7 @@ class OpeningRequirementInline(admin.TabularInline):
 
 
 @admin.register(Opening)
-class OpeningAdmin(OpeningScoringAdminMixin, admin.ModelAdmin):
+class OpeningAdmin(OpeningScoringAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "company", "function", "level", "city", "status", "band_min", "band_max", "owner", "opened_on"]
     list_filter = ["status", "function", "level", "company__kind", "is_remote"]
     search_fields = ["title", "company__name", "city"]

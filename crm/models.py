@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from rest_framework_api_key.models import AbstractAPIKey
+from simple_history.models import HistoricalRecords
 
 from .querysets import CandidacyQuerySet, OpeningQuerySet
 
@@ -203,6 +204,8 @@ class Opening(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OpeningQuerySet.as_manager()
+    # Edits to the band, requirements' opening fields, status and owners are kept with who made them.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("opening")

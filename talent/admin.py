@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .errors import DomainError
 from .models import (
@@ -69,7 +70,7 @@ class CandidateImportForm(forms.Form):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "native_name", "current_employer", "highest_degree", "search_status", "city", "source", "updated_at"]
     list_filter = ["highest_degree", "search_status", "source", "consent_status", "is_open_to_relocation", "is_fictional", "specialties"]
     search_fields = ["full_name", "native_name", "email", "current_employer", "dblp_pid", "orcid", "openreview_id", "name_key"]

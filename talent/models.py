@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from .querysets import CandidateQuerySet
 from .services import names as name_rules
@@ -217,6 +218,9 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CandidateQuerySet.as_manager()
+    # Every edit by hand (admin, API) keeps a dated copy with who made it; bulk imports write
+    # ImportRun records instead (bulk_create sends no signals).
+    history = HistoricalRecords(excluded_fields=["name_key", "name_ends_key", "updated_at"])
 
     class Meta:
         verbose_name = _("candidate")

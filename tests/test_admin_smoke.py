@@ -92,3 +92,21 @@ def test_system_written_records_are_view_only(client, recruiter, label):
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert post.status_code == 403
+
+
+@pytest.mark.django_db
+def test_candidate_and_opening_edits_are_kept_with_who_made_them(client, recruiter):
+    candidate = talent_factories.CandidateFactory(full_name="Li Wei")
+    opening = crm_factories.OpeningFactory()
+    client.force_login(recruiter)
+
+    candidate.full_name = "Li Wei (李伟)"
+    candidate._history_user = recruiter
+    candidate.save()
+    history = client.get(reverse("admin:talent_candidate_history", args=[candidate.pk]))
+    opening_history = client.get(reverse("admin:crm_opening_history", args=[opening.pk]))
+
+    assert [h.full_name for h in candidate.history.all()] == ["Li Wei (李伟)", "Li Wei"]
+    assert candidate.history.first().history_user == recruiter
+    assert history.status_code == opening_history.status_code == 200
+    assert "Li Wei (李伟)" in history.content.decode()
