@@ -89,13 +89,14 @@ class Command(BaseCommand):
         from talent.models import Candidate, Publication
 
         self.stdout.write("\nSummary")
-        self.stdout.write(f"  candidates:          {Candidate.objects.count()}")
-        self.stdout.write(f"  publications:        {Publication.objects.count()}")
-        self.stdout.write(f"  with a known venue:  {Publication.objects.filter(venue__isnull=False).count()}")
+        self.stdout.write(f"  {'candidates:':<21}{Candidate.objects.count()}")
+        self.stdout.write(f"  {'publications:':<21}{Publication.objects.count()}")
+        self.stdout.write(f"  {'with a known venue:':<21}{Publication.objects.filter(venue__isnull=False).count()}")
         if report is not None:
             summary = report.summary()
             for key in ("rows", "created", "updated", "merged", "flagged", "skipped", "errors",
                         "venues_recognised", "venues_unknown"):
                 if key in summary:
-                    self.stdout.write(f"  import {key + ':':<17}{summary[key]}")
-        self.stdout.write(f"  time taken:          {seconds:.1f} s")
+                    label = "import " + key.replace("_", " ") + ":"
+                    self.stdout.write(f"  {label:<21}{summary[key]}")
+        self.stdout.write(f"  {'time taken:':<21}{seconds:.1f} s")
