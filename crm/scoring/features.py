@@ -81,6 +81,35 @@ class ScoringContext:
                 self.rates[currency] = None
         return self.rates[currency]
 
+    def convert(self, amounts: list, currencies: list) -> tuple[np.ndarray, np.ndarray]:
+        """Convert annual amounts to the base currency, as arrays.
+
+        Args:
+            amounts: Decimal amounts or None, one per row.
+            currencies: ISO 4217 codes or empty, one per row.
+
+        Returns:
+            ``(values, state)``: ``values`` float64 in the base currency (NaN where not
+            converted); ``state`` int8 per row: 0 converted, 1 unknown (no amount or no
+            currency), 2 no exchange rate stored for the currency.
+        """
+        n = len(amounts)
+        values = np.full(n, np.nan)
+        state = np.ones(n, dtype=np.int8)
+        if not n:
+            return values, state
+        codes = np.array([str(c) if c and a is not None else "" for a, c in zip(amounts, currencies, strict=True)])
+        raw = np.array([float(a) if a is not None else np.nan for a in amounts])
+        for code in np.unique(codes[codes != ""]).tolist():
+            rows = codes == code
+            rate = self.rate(code)
+            if rate is None:
+                state[rows] = 2
+            else:
+                state[rows] = 0
+                values[rows] = raw[rows] * rate
+        return values, state
+
 
 def build_context(opening_cities: list[str]) -> ScoringContext:
     """Build the batch context: taxonomy (1 query), city vocabulary, settings.
@@ -184,17 +213,7 @@ def load_openings(ctx: ScoringContext, opening_ids) -> OpeningFeatures:
     m = len(rows)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     index = {oid: j for j, oid in enumerate(ids.tolist())}
-    band_max = np.full(m, np.nan)
-    band_state = np.ones(m, dtype=np.int8)
-    for j, r in enumerate(rows):
-        amount, currency = r[8], r[9]
-        if amount is not None and currency:
-            rate = ctx.rate(str(currency))
-            if rate is None:
-                band_state[j] = 2
-            else:
-                band_state[j] = 0
-                band_max[j] = float(amount) * rate
+    band_max, band_state = ctx.convert([r[8] for r in rows], [r[9] for r in rows])
     s = len(ctx.specialty_ids)
     req_weights = np.zeros((s, m))
     requirements: list[list[tuple[int, float, bool]]] = [[] for _ in range(m)]
@@ -288,20 +307,11 @@ def load_candidates(ctx: ScoringContext, *, id_range: tuple[int, int] | None = N
     )
     n = len(rows)
     cand_ids = np.array([r[0] for r in rows], dtype=np.int64)
-    expected = np.full(n, np.nan)
-    comp_state = np.ones(n, dtype=np.int8)
+    expected, comp_state = ctx.convert([r[6] for r in rows], [r[7] for r in rows])
     n_cities = len(ctx.city_index)
     prefers = np.zeros((n, n_cities), dtype=bool)
     city = np.full(n, -1, dtype=np.int32)
     for i, r in enumerate(rows):
-        amount, currency = r[6], r[7]
-        if amount is not None and currency:
-            rate = ctx.rate(str(currency))
-            if rate is None:
-                comp_state[i] = 2
-            else:
-                comp_state[i] = 0
-                expected[i] = float(amount) * rate
         norm = normalise_city(r[3])
         if norm:
             city[i] = ctx.city_index.get(norm, -2)
