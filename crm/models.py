@@ -7,6 +7,8 @@ field says in its help text whether it is monthly or annual.
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -233,6 +235,27 @@ class Opening(models.Model):
     def __str__(self) -> str:
         return f"{self.title} @ {self.company}"
 
+    def _score_weights_error(self) -> str:
+        """Return why ``score_weights`` is invalid, or ``""``; ``null`` becomes ``{}``.
+
+        Valid: a JSON object mapping factor names of ``crm.scoring.FACTORS`` to
+        non-negative numbers, e.g. ``{"research": 0.4, "compensation": 0}``.
+        """
+        from .scoring import FACTORS
+
+        if self.score_weights is None:
+            self.score_weights = {}
+        if not isinstance(self.score_weights, dict):
+            return _("Give an object of factor weights, e.g. {\"research\": 0.4}.")
+        unknown = sorted(set(self.score_weights) - set(FACTORS))
+        if unknown:
+            return _("Unknown factors: %(unknown)s. Factors are %(factors)s.") % {
+                "unknown": ", ".join(unknown), "factors": ", ".join(FACTORS)}
+        for factor, value in self.score_weights.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                return _("The weight of %(factor)s must be a number of at least 0.") % {"factor": factor}
+        return ""
+
     def clean(self) -> None:
         errors = {}
         if self.band_min is not None and self.band_max is not None:
@@ -242,6 +265,9 @@ class Opening(models.Model):
                 errors["band_min"] = _("Band minimum must not be above the band maximum.")
         if self.min_years is not None and self.max_years is not None and self.min_years > self.max_years:
             errors["min_years"] = _("Minimum years must not be above the maximum.")
+        weights_error = self._score_weights_error()
+        if weights_error:
+            errors["score_weights"] = weights_error
         if errors:
             raise ValidationError(errors)
 

@@ -148,12 +148,13 @@ def build_context(opening_cities: list[str]) -> ScoringContext:
 def opening_weights(defaults: dict[str, float], overrides: dict | None) -> np.ndarray:
     """Return the normalised weights ``(F,)`` of one opening, in :data:`FACTORS` order.
 
-    ``overrides`` (``Opening.score_weights``) replaces defaults factor by factor; unknown
-    keys and non-numeric or negative values are ignored. Weights are divided by their sum;
+    ``overrides`` (``Opening.score_weights``) replaces defaults factor by factor; anything
+    but a JSON object, unknown keys and non-numeric or negative values are ignored (the
+    admin refuses them: ``Opening.clean``). Weights are divided by their sum;
     an all-zero result falls back to the defaults.
     """
     w = dict(defaults)
-    for key, value in (overrides or {}).items():
+    for key, value in (overrides if isinstance(overrides, dict) else {}).items():
         try:
             number = float(value)
         except (TypeError, ValueError):

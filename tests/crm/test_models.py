@@ -69,3 +69,42 @@ def test_company_name_unique_case_insensitively():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         CompanyFactory(name="deepseek")
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ([1, 2], "Give an object of factor weights"),
+        ("x", "Give an object of factor weights"),
+        ({"nonsense": 1}, "Unknown factors: nonsense"),
+        ({"research": "abc"}, "must be a number of at least 0"),
+        ({"research": -5}, "must be a number of at least 0"),
+        ({"research": True}, "must be a number of at least 0"),
+    ],
+)
+def test_bad_score_weights_are_a_field_error(weights, message):
+    opening = OpeningFactory.build(company=CompanyFactory(), score_weights=weights)
+
+    with pytest.raises(ValidationError) as excinfo:
+        opening.full_clean()
+
+    assert message in " ".join(excinfo.value.message_dict["score_weights"])
+
+
+def test_null_score_weights_mean_no_override_and_good_ones_pass():
+    empty = OpeningFactory.build(company=CompanyFactory(), score_weights=None)
+    good = OpeningFactory.build(company=CompanyFactory(), score_weights={"research": 0.4, "compensation": 0})
+
+    empty.full_clean()
+    good.full_clean()
+
+    assert empty.score_weights == {}
+
+
+def test_scoring_ignores_a_non_object_stored_before_validation():
+    from crm.scoring import FACTORS
+    from crm.scoring.features import opening_weights
+
+    defaults = dict.fromkeys(FACTORS, 1.0)
+
+    assert opening_weights(defaults, [1, 2]).tolist() == opening_weights(defaults, {}).tolist()
