@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from djmoney.contrib.exchange.models import Rate
 
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
 from crm.admin import CandidateAdmin as CrmCandidateAdmin
@@ -320,3 +321,9 @@ class CandidateAdmin(ServiceErrorsAdminMixin, CrmCandidateAdmin):
             "datasets": [{"label": f"{row.offer.company} ({row.offer.get_status_display()})",
                           "data": [str(row.figures[k].amount) for k in FIGURE_KEYS]} for row in comparison.rows],
         }
+
+
+# Exchange rates are loaded from the ECB file (FxRate above, `manage.py load_fx_rates`),
+# which also fills django-money's rate table; its own admin could add rates without a
+# backend, so it is not offered.
+admin.site.unregister(Rate)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
@@ -204,12 +206,15 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "partner", "prefix", "created", "expiry_date", "revoked"]
-    list_filter = ["revoked"]
+class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+    """Issue and revoke partners' API keys; the key is shown once, when it is created
+    (djangorestframework-api-key stores only its hash)."""
+
+    list_display = ["name", "partner", "prefix", "created", "expiry_date", "_has_expired", "revoked"]
+    list_filter = ["revoked", "created"]
     search_fields = ["name", "prefix", "partner__name"]
     list_select_related = ["partner"]
-    readonly_fields = ["prefix", "hashed_key", "created"]
+    autocomplete_fields = ["partner"]
 
 
 @admin.register(WebhookEndpoint)
@@ -247,3 +252,7 @@ admin.site.unregister(Candidate)
 @admin.register(Candidate)
 class CandidateAdmin(CandidateScoringAdminMixin, TalentCandidateAdmin):
     inlines = [*TalentCandidateAdmin.inlines, CandidacyInline]
+
+
+# Partners' keys are PartnerAPIKey (above); the library's own generic key model is unused.
+admin.site.unregister(APIKey)

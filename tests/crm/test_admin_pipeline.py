@@ -1,5 +1,7 @@
 """Pipeline moves from the candidacy changelist go through crm.pipeline, row by row."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -54,3 +56,20 @@ def test_reopen_action_records_the_reopen(client, recruiter):
     ended.refresh_from_db()
     assert ended.stage == Stage.SOURCED
     assert StageChange.objects.get().is_reopen
+
+
+def test_partner_api_key_is_issued_from_the_admin_and_shown_once(client, recruiter):
+    from crm.models import PartnerAPIKey
+    from tests.crm.factories import PartnerFactory
+
+    partner = PartnerFactory()
+    client.force_login(recruiter)
+
+    response = client.post(reverse("admin:crm_partnerapikey_add"), {"name": "CI key", "partner": partner.pk}, follow=True)
+
+    key = PartnerAPIKey.objects.get(partner=partner)
+    shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    plain = re.search(r"The API key for CI key is: (\S+)\. ", shown).group(1)
+    assert response.status_code == 200
+    assert key.prefix in shown
+    assert PartnerAPIKey.objects.is_valid(plain)
