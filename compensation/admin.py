@@ -28,6 +28,7 @@ from djmoney.contrib.exchange.models import Rate
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
 from crm.admin import CandidateAdmin as CrmCandidateAdmin
 from crm.models import Candidacy
+from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin
 from talent.errors import DomainError
 from talent.models import Candidate
 
@@ -84,7 +85,7 @@ class ServiceErrorsAdminMixin:
 
 
 @admin.register(Offer)
-class OfferAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     """Offers; the status is read-only and moves through the actions (services).
 
     On change, the candidate, company and candidacy are read-only (``offer_update`` keeps
@@ -168,7 +169,7 @@ class FxRateAdmin(admin.ModelAdmin):
         return False
 
 
-class _OfferInline(admin.TabularInline):
+class _OfferInline(BaseCurrencyInlineMixin, admin.TabularInline):
     """Offers of a candidate or a candidacy; rows are checked and saved through the services."""
 
     model = Offer

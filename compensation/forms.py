@@ -170,6 +170,7 @@ class OfferTermsForm(forms.ModelForm):
             replacement = Offer._meta.get_field(name).formfield(form_class=form_class, label=field.label,
                                                                  help_text=field.help_text, required=field.required)
             replacement.widget = field.widget
+            replacement.initial = field.initial  # e.g. the base currency preselected by the admin
             self.fields[name] = replacement
 
     def add_error(self, field: str | None, error: Any) -> None:

@@ -9,8 +9,8 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from talent.admin import BaseCurrencyAdminMixin, ViewOnlyAdminMixin
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
-from talent.admin import ViewOnlyAdminMixin
 from talent.errors import DomainError
 from talent.models import Candidate
 
@@ -35,7 +35,7 @@ from .scoring.admin import CandidateScoringAdminMixin, OpeningScoringAdminMixin
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "native_name", "kind", "is_client", "is_off_limits", "funding_stage", "city"]
     list_filter = ["kind", "is_client", "is_off_limits", "funding_stage"]
     search_fields = ["name", "native_name"]
@@ -59,7 +59,7 @@ class OpeningRequirementInline(admin.TabularInline):
 
 
 @admin.register(Opening)
-class OpeningAdmin(OpeningScoringAdminMixin, SimpleHistoryAdmin):
+class OpeningAdmin(BaseCurrencyAdminMixin, OpeningScoringAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "company", "function", "level", "city", "status", "band_min", "band_max", "owner", "opened_on"]
     list_filter = ["status", "function", "level", "company__kind", "is_remote"]
     search_fields = ["title", "company__name", "city"]
@@ -170,7 +170,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
     list_display = ["candidacy", "start_on", "first_year_cash", "fee", "invoice_status", "guarantee_ends_on"]
     list_filter = ["invoice_status", "start_on"]
     search_fields = ["candidacy__candidate__full_name", "candidacy__opening__title"]

@@ -26,6 +26,40 @@ from .models import (
 from .services import names as name_rules
 
 
+def money_fields_default_to_base_currency(form_class: type) -> type:
+    """Preselect ``settings.BASE_CURRENCY`` in every money field of ``form_class`` that has no value.
+
+    The models leave ``default_currency`` unset (it would be frozen into migrations), so
+    without this the currency list starts on whatever sorts first and an amount typed
+    without touching it is stored in the wrong currency.
+    """
+    from django.conf import settings
+    from djmoney.forms.fields import MoneyField as MoneyFormField
+
+    base = getattr(settings, "BASE_CURRENCY", "") or getattr(settings, "DEFAULT_CURRENCY", "")
+    for field in getattr(form_class, "base_fields", {}).values():
+        if base and isinstance(field, MoneyFormField):
+            field.widget.default_currency = base
+            amount = field.initial[0] if isinstance(field.initial, list | tuple) and field.initial else None
+            field.initial = [amount, base]
+    return form_class
+
+
+class BaseCurrencyAdminMixin:
+    """Money fields of this admin's form and inline forms start on the base currency."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return money_fields_default_to_base_currency(super().get_form(request, obj, change=change, **kwargs))
+
+
+class BaseCurrencyInlineMixin:
+    """Money fields of this inline's forms start on the base currency."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        money_fields_default_to_base_currency(formset.form)
+        return formset
+
 class ViewOnlyAdminMixin:
     """For records the system writes (profiles, import runs, merges, scores, history):
     recruiters see them but never add or edit them by hand. Deleting stays possible."""
@@ -70,7 +104,7 @@ class CandidateImportForm(forms.Form):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(SimpleHistoryAdmin):
+class CandidateAdmin(BaseCurrencyAdminMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "native_name", "current_employer", "highest_degree", "search_status", "city", "source", "updated_at"]
     list_filter = ["highest_degree", "search_status", "source", "consent_status", "is_open_to_relocation", "is_fictional", "specialties"]
     search_fields = ["full_name", "native_name", "email", "current_employer", "dblp_pid", "orcid", "openreview_id", "name_key"]

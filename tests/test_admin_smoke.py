@@ -110,3 +110,25 @@ def test_candidate_and_opening_edits_are_kept_with_who_made_them(client, recruit
     assert candidate.history.first().history_user == recruiter
     assert history.status_code == opening_history.status_code == 200
     assert "Li Wei (李伟)" in history.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "select_name"),
+    [
+        ("admin:talent_candidate_add", "expected_compensation_1"),
+        ("admin:crm_opening_add", "band_max_1"),
+        ("admin:crm_company_add", "valuation_1"),
+        ("admin:compensation_offer_add", "monthly_base_1"),
+    ],
+)
+def test_money_fields_start_on_the_base_currency(client, recruiter, settings, url_name, select_name):
+    import re
+
+    settings.BASE_CURRENCY = "CNY"
+    client.force_login(recruiter)
+
+    html = client.get(reverse(url_name)).content.decode()
+
+    select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.search(r'<option value="CNY"[^>]*selected', select), select[:300]
