@@ -155,6 +155,8 @@ def _move_relation(rel, survivor: Candidate, duplicate: Candidate, moved: dict[s
                 updates["is_corresponding"] = True
             if row.affiliation_raw and not clash.affiliation_raw:
                 updates["affiliation_raw"] = row.affiliation_raw
+            if row.position < clash.position:  # one person: their best position on the paper counts
+                updates["position"] = row.position
             if updates:
                 manager.filter(pk=clash.pk).update(**updates)
         notes.append(f"{label} {row.pk} dropped: the survivor already has {clash.pk}")

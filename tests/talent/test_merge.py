@@ -63,6 +63,19 @@ def test_authorship_of_the_same_paper_is_kept_once():
     assert merge.moved["authorships"]["dropped"] == 1
 
 
+def test_merging_co_authors_of_one_paper_keeps_the_first_author_position():
+    paper = PublicationFactory()
+    survivor = CandidateFactory()
+    dup = CandidateFactory()
+    AuthorshipFactory(candidate=survivor, publication=paper, position=3)
+    AuthorshipFactory(candidate=dup, publication=paper, position=1)
+
+    candidate_merge(survivor=survivor, duplicates=[dup], reason="same person listed twice")
+
+    assert Authorship.objects.get(publication=paper).position == 1
+    assert ResearchProfile.objects.get(candidate=survivor).total_papers == 1
+
+
 def test_candidacy_clash_keeps_the_more_advanced_with_its_history():
     opening = OpeningFactory()
     survivor = CandidateFactory()
