@@ -273,6 +273,11 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "resolved_at", "resolved_by", "import_run"]
     actions = ["merge_pairs", "dismiss_pairs"]
 
+    def has_add_permission(self, request) -> bool:
+        # Pairs come from imports; to join two records by hand, select them in the
+        # candidate list and use "Merge selected candidates".
+        return False
+
     @admin.display(description=_("employer"), ordering="candidate_a__current_employer")
     def employer_a(self, obj) -> str:
         return obj.candidate_a.current_employer

@@ -227,7 +227,10 @@ class Candidate(models.Model):
         verbose_name_plural = _("candidates")
         ordering = ["full_name", "id"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="candidate_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), name="candidate_email_ci_unique",
+                violation_error_message=_("Another candidate already has this e-mail address (ignoring case)."),
+            ),
             models.CheckConstraint(
                 condition=Q(current_compensation__gte=0) | Q(current_compensation__isnull=True),
                 name="candidate_current_comp_non_negative",

@@ -89,3 +89,15 @@ def test_search_ignores_accents_case_and_spacing():
 
     assert list(Candidate.objects.search("herve jegou")) == [herve]
     assert list(Candidate.objects.search("HERVÉ")) == [herve]
+
+
+def test_duplicate_email_in_another_case_is_a_readable_validation_error():
+    from django.core.exceptions import ValidationError
+
+    CandidateFactory(email="li.wei@example.com")
+    twin = CandidateFactory.build(email="LI.WEI@example.com")
+
+    with pytest.raises(ValidationError) as excinfo:
+        twin.full_clean()
+
+    assert "Another candidate already has this e-mail address" in str(excinfo.value)
