@@ -71,15 +71,38 @@ class ViewOnlyAdminMixin:
         return False
 
 class AuthorshipInline(admin.TabularInline):
+    """A candidate's papers, listed read-only in one query (a prolific author has hundreds).
+
+    Papers arrive by import; one is added or corrected by hand in *Authorships*.
+    """
+
     model = Authorship
     extra = 0
-    autocomplete_fields = ["publication"]
-    fields = ["publication", "position", "is_corresponding", "affiliation_raw"]
+    fields = ["publication", "venue", "year", "position", "is_corresponding", "affiliation_raw"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("publication__venue", "candidate")
+
+    @admin.display(description=_("venue"))
+    def venue(self, obj: Authorship) -> str:
+        return str(obj.publication.venue or obj.publication.venue_raw)
+
+    @admin.display(description=_("year"))
+    def year(self, obj: Authorship) -> int:
+        return obj.publication.year
 
 
 class PublicationAuthorshipInline(AuthorshipInline):
-    autocomplete_fields = ["candidate"]
+    """A paper's authors in order, read-only."""
+
     fields = ["candidate", "position", "is_corresponding", "affiliation_raw"]
+    readonly_fields = fields
+    ordering = ["position"]
 
 
 class CareerEntryInline(admin.TabularInline):

@@ -132,3 +132,19 @@ def test_money_fields_start_on_the_base_currency(client, recruiter, settings, ur
 
     select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert re.search(r'<option value="CNY"[^>]*selected', select), select[:300]
+
+
+@pytest.mark.django_db
+def test_candidate_page_queries_do_not_grow_with_papers(client, recruiter, django_assert_max_num_queries):
+    candidate = talent_factories.CandidateFactory()
+    for position in range(1, 41):
+        talent_factories.AuthorshipFactory(candidate=candidate, position=position)
+    client.force_login(recruiter)
+    url = reverse("admin:talent_candidate_change", args=[candidate.pk])
+    client.get(url)  # warm caches (content types, sessions)
+
+    with django_assert_max_num_queries(20):  # 15 today, whatever the number of papers (was 2 per paper)
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Learning to act number") >= 40
