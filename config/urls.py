@@ -2,7 +2,12 @@
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("Headhunter CRM")
+admin.site.site_title = _("Headhunter CRM")
+admin.site.index_title = _("Candidates, openings, pipeline and offers")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
