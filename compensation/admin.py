@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from djmoney.contrib.exchange.models import Rate
 
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
@@ -121,7 +121,8 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
         obj.pk = updated.pk
         obj.status = updated.status
 
-    def _apply(self, request, queryset, service, done: str) -> None:
+    def _apply(self, request, queryset, service, done) -> None:
+        """Run ``service(offer=...)`` on each selected offer; ``done(count)`` is the success message."""
         count = 0
         for offer in queryset:
             try:
@@ -130,31 +131,31 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
             except (DomainError, ValidationError) as exc:
                 _report(self, request, exc, offer)
         if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Extend to the candidate"))
     def extend(self, request, queryset):
         self._apply(request, queryset, lambda offer: services.offer_extend(offer=offer, actor=request.user),
-                    _("%(count)d offers extended."))
+                    lambda n: ngettext("%(count)d offer extended.", "%(count)d offers extended.", n))
 
     @admin.action(description=gettext_lazy("Mark accepted"))
     def accept(self, request, queryset):
         self._apply(request, queryset, lambda offer: services.offer_accept(offer=offer, actor=request.user),
-                    _("%(count)d offers accepted."))
+                    lambda n: ngettext("%(count)d offer accepted.", "%(count)d offers accepted.", n))
 
     @admin.action(description=gettext_lazy("Mark declined"))
     def decline(self, request, queryset):
         self._apply(request, queryset, lambda offer: services.offer_decline(offer=offer, actor=request.user),
-                    _("%(count)d offers declined."))
+                    lambda n: ngettext("%(count)d offer declined.", "%(count)d offers declined.", n))
 
     @admin.action(description=gettext_lazy("Withdraw"))
     def withdraw(self, request, queryset):
         self._apply(request, queryset, lambda offer: services.offer_withdraw(offer=offer, actor=request.user),
-                    _("%(count)d offers withdrawn."))
+                    lambda n: ngettext("%(count)d offer withdrawn.", "%(count)d offers withdrawn.", n))
 
     @admin.action(description=gettext_lazy("Mark expired"))
     def expire(self, request, queryset):
-        self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer), _("%(count)d offers expired."))
+        self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer), lambda n: ngettext("%(count)d offer expired.", "%(count)d offers expired.", n))
 
 
 @admin.register(FxRate)

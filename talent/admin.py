@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .errors import DomainError
@@ -322,13 +323,13 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
                 continue
             merged += 1
-        self.message_user(request, _("%(n)d pairs merged.") % {"n": merged}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d pair merged.", "%(n)d pairs merged.", merged) % {"n": merged}, messages.SUCCESS)
 
     @admin.action(description=_("Not the same person"))
     def dismiss_pairs(self, request, queryset):
         count = queryset.filter(status=PossibleDuplicate.Status.OPEN).update(
             status=PossibleDuplicate.Status.DISMISSED, resolved_at=timezone.now(), resolved_by=request.user)
-        self.message_user(request, _("%(n)d pairs dismissed.") % {"n": count}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d pair dismissed.", "%(n)d pairs dismissed.", count) % {"n": count}, messages.SUCCESS)
 
 
 @admin.register(CandidateMerge)

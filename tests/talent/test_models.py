@@ -101,3 +101,18 @@ def test_duplicate_email_in_another_case_is_a_readable_validation_error():
         twin.full_clean()
 
     assert "Another candidate already has this e-mail address" in str(excinfo.value)
+
+
+def test_specialty_shows_its_chinese_name_in_chinese():
+    from django.utils import translation
+
+    from tests.talent.factories import SpecialtyFactory
+
+    rl = SpecialtyFactory(slug="reinforcement-learning", name="Reinforcement learning", name_zh="强化学习")
+
+    with translation.override("zh-hans"):
+        chinese = str(rl)
+    with translation.override("en"):
+        english = str(rl)
+
+    assert (chinese, english) == ("强化学习", "Reinforcement learning")
