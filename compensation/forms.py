@@ -250,7 +250,10 @@ class PremiumToWinForm(forms.Form):
         self.fields["currency"].choices = currency_choices()
         if offers is not None:
             self.fields["competitor"].queryset = offers
-            self.fields["draft"].queryset = offers
+            # The draft is what a client can still change: a client's draft or extended offer.
+            self.fields["draft"].queryset = offers.filter(
+                company__is_client=True, status__in=[Offer.Status.DRAFT, Offer.Status.EXTENDED]
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

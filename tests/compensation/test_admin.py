@@ -269,3 +269,15 @@ def test_offer_admin_stores_a_fractional_schedule_as_strings(client_logged_in):
 
     assert response.status_code == 302
     assert Offer.objects.get().vesting_schedule == ["33.5", "33.5", 20, 13]
+
+
+def test_premium_calculator_offers_only_client_drafts_as_the_draft(client_logged_in, two_offers):
+    candidate, big_tech, unicorn = two_offers
+    accepted_elsewhere = OfferFactory(candidate=candidate, status=Offer.Status.DECLINED)
+
+    response = client_logged_in.get(reverse("admin:talent_candidate_offer_comparison", args=[candidate.pk]))
+
+    drafts = set(response.context["premium_form"].fields["draft"].queryset)
+    competitors = set(response.context["premium_form"].fields["competitor"].queryset)
+    assert drafts == {unicorn}
+    assert {big_tech, unicorn, accepted_elsewhere} <= competitors
