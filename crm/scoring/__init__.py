@@ -7,8 +7,8 @@ Layout:
   queries per block of candidates;
 * :mod:`crm.scoring.kernel`   candidates x openings blocks -> factor values and scores,
   the streaming top-K per opening, and the same formulas on a list of pairs;
-* :mod:`crm.scoring.explain`  the breakdown (factor, value, weight, explanation) of the
-  pairs that are stored;
+* :mod:`crm.scoring.explain`  the breakdown (factor, value, weight, explanation in every
+  language of ``settings.LANGUAGES``) of the pairs that are stored;
 * :mod:`crm.scoring.persist`  bulk upsert (PostgreSQL COPY + ``INSERT .. ON CONFLICT``,
   SQLite ``bulk_create(update_conflicts=True)``);
 * :mod:`crm.scoring.services` the entry points: :func:`openings_rescore`,
@@ -17,7 +17,8 @@ Layout:
 
 # Bump when a formula, a constant default or the breakdown format changes: every stored
 # FitScore carries the version that computed it.
-SCORER_VERSION = "1.0.0"
+# 1.1.0: breakdown entries carry "explanations" per language (and "reasons" when off-limits).
+SCORER_VERSION = "1.1.0"
 
 # The factors, in breakdown order. Settings and Opening.score_weights use these names.
 FACTORS = ("specialty", "research", "degree", "experience", "compensation", "location")

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 
 from crm.models import ScoringRun
 
+from .explain import exclusion_reason_text, explanation_text
+
 FACTOR_LABELS = {
     "specialty": _("Specialty match"),
     "research": _("Research strength"),
@@ -27,7 +29,10 @@ FACTOR_LABELS = {
 
 
 def breakdown_rows(breakdown: list[dict]) -> list[dict]:
-    """Shape a stored breakdown for templates: label, value and weight in percent, explanation."""
+    """Shape a stored breakdown for templates: label, value and weight in percent, explanation.
+
+    The explanation is in the active language (English for rows stored before scorer 1.1).
+    """
     rows = []
     for entry in breakdown or []:
         value, weight = entry.get("value"), entry.get("weight")
@@ -36,7 +41,7 @@ def breakdown_rows(breakdown: list[dict]) -> list[dict]:
             "label": FACTOR_LABELS.get(entry.get("factor"), entry.get("factor")),
             "value": None if value is None else round(100 * float(value)),
             "weight": None if weight is None else round(100 * float(weight)),
-            "explanation": entry.get("explanation", ""),
+            "explanation": explanation_text(entry),
         })
     return rows
 
@@ -71,7 +76,10 @@ class OpeningScoringAdminMixin:
                 {"fs": fs, **breakdown_view(fs.breakdown)}
                 for fs in fitscore_ranking(opening_id=opening_id, limit=self.ranking_size)
             ]
-            extra_context["fit_excluded"] = list(fitscore_excluded(opening_id=opening_id))
+            extra_context["fit_excluded"] = [
+                {"fs": fs, "reason": exclusion_reason_text(fs.breakdown, fs.exclusion_reason)}
+                for fs in fitscore_excluded(opening_id=opening_id)
+            ]
             extra_context["fit_last_run"] = scoringrun_latest_for_opening(opening_id=opening_id)
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
@@ -108,6 +116,10 @@ class CandidateScoringAdminMixin:
         extra_context = dict(extra_context or {})
         if object_id and str(object_id).isdigit():
             items, live = candidate_best_openings(candidate_id=int(object_id), limit=self.best_openings_size)
-            extra_context["best_openings"] = [{**item, **breakdown_view(item["breakdown"])} for item in items]
+            extra_context["best_openings"] = [
+                {**item, **breakdown_view(item["breakdown"]),
+                 "exclusion_reason": exclusion_reason_text(item["breakdown"], item["exclusion_reason"])}
+                for item in items
+            ]
             extra_context["best_openings_live"] = live
         return super().change_view(request, object_id, form_url, extra_context=extra_context)

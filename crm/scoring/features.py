@@ -67,6 +67,14 @@ class ScoringContext:
     block_size: int
     weights: dict[str, float]
     rates: dict[str, float | None] = field(default_factory=dict)
+    # Specialty.name_zh, or the name when no Chinese name is given, in specialty_names order.
+    specialty_names_zh: list[str] = field(default_factory=list)
+
+    def specialty_names_for(self, language: str) -> list[str]:
+        """Return the specialty names to write in ``language``: Chinese ones in Chinese."""
+        if language.startswith("zh") and self.specialty_names_zh:
+            return self.specialty_names_zh
+        return self.specialty_names
 
     def rate(self, currency: str) -> float | None:
         """Return the rate ``currency`` -> base currency, or None when no rate is stored.
@@ -116,9 +124,9 @@ def build_context(opening_cities: list[str]) -> ScoringContext:
 
     ``opening_cities``: the cities of the openings scored in this batch (raw strings).
     """
-    rows = list(Specialty.objects.order_by("id").values_list("id", "slug", "name", "parent_id"))
-    index = {sid: i for i, (sid, _slug, _name, _parent) in enumerate(rows)}
-    parents = [index.get(parent, -1) if parent is not None else -1 for (_sid, _slug, _name, parent) in rows]
+    rows = list(Specialty.objects.order_by("id").values_list("id", "slug", "name", "parent_id", "name_zh"))
+    index = {sid: i for i, (sid, _slug, _name, _parent, _zh) in enumerate(rows)}
+    parents = [index.get(parent, -1) if parent is not None else -1 for (_sid, _slug, _name, parent, _zh) in rows]
     names = sorted({normalise_city(c) for c in opening_cities} - {""})
     raw_by_norm = {}
     for c in opening_cities:
@@ -128,8 +136,9 @@ def build_context(opening_cities: list[str]) -> ScoringContext:
         base_currency=setting("BASE_CURRENCY"),
         specialty_ids=np.array([r[0] for r in rows], dtype=np.int64),
         specialty_names=[r[2] for r in rows],
+        specialty_names_zh=[r[4] or r[2] for r in rows],
         specialty_index=index,
-        slug_index={slug: i for i, (_sid, slug, _name, _parent) in enumerate(rows)},
+        slug_index={slug: i for i, (_sid, slug, _name, _parent, _zh) in enumerate(rows)},
         sim=specialty_similarity(parents, setting("CRM_SCORING_TAXONOMY_CREDIT")),
         city_index={c: i for i, c in enumerate(names)},
         city_names=[raw_by_norm[c] for c in names],

@@ -242,7 +242,9 @@ def candidate_openings_live(candidate_id: int, *, limit: int = 10) -> list[dict]
     """Score one candidate against the active openings now, storing nothing.
 
     Returns up to ``limit`` dicts ``{"opening_id", "score" (Decimal 0-100), "breakdown",
-    "is_excluded", "exclusion_reason"}``, best first, excluded pairs last. Empty when the
+    "is_excluded", "exclusion_reason"}``, best first, excluded pairs last; as stored rows, the
+    breakdown holds every language and ``exclusion_reason`` is English (readers use
+    :func:`crm.scoring.explain.explanation_text` and ``exclusion_reason_text``). Empty when the
     candidate does not exist or is not scored (consent refused or withdrawn).
     Queries: 3 for the openings + 4 for the candidate.
     """
