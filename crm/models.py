@@ -474,8 +474,10 @@ class ScoringRun(models.Model):
 class FitScore(models.Model):
     """How well a candidate fits an opening, 0-100, with its per-factor breakdown.
 
-    ``breakdown`` is a list of ``{"factor", "value" (0-1), "weight", "explanation"}``.
-    An excluded pair (off-limits) has ``is_excluded`` set and ``exclusion_reason`` given.
+    ``breakdown`` is a list of ``{"factor", "value" (0-1), "weight", "explanation",
+    "explanations"}``: ``explanation`` in English, ``explanations`` per language code of
+    ``settings.LANGUAGES`` (``{"en": ..., "zh-hans": ...}``), shown in the reader's language.
+    An excluded pair (off-limits) has ``is_excluded`` set and ``exclusion_reason`` (English) given.
     """
 
     candidate = models.ForeignKey("talent.Candidate", verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="fit_scores")
