@@ -251,6 +251,8 @@ admin.site.unregister(Candidate)
 
 @admin.register(Candidate)
 class CandidateAdmin(CandidateScoringAdminMixin, TalentCandidateAdmin):
+    """The talent candidate page plus the candidate's candidacies and best-fitting openings."""
+
     inlines = [*TalentCandidateAdmin.inlines, CandidacyInline]
 
 

@@ -9,14 +9,20 @@ TERMINAL_STAGES = ("placed", "rejected", "withdrawn")
 
 
 class OpeningQuerySet(models.QuerySet):
+    """Named filters for openings: ``Opening.objects.open()``."""
+
     def open(self) -> OpeningQuerySet:
+        """Openings taking candidates (status ``open``)."""
         return self.filter(status="open")
 
 
 class CandidacyQuerySet(models.QuerySet):
+    """Named filters for candidacies: ``Candidacy.objects.open().in_stage("submitted")``."""
+
     def open(self) -> CandidacyQuerySet:
         """Candidacies still moving: not placed, rejected or withdrawn."""
         return self.filter(stage__in=OPEN_STAGES)
 
     def in_stage(self, stage: str) -> CandidacyQuerySet:
+        """Candidacies in ``stage`` (a ``Candidacy.Stage`` value)."""
         return self.filter(stage=stage)

@@ -129,6 +129,10 @@ class CandidateImportForm(forms.Form):
 
 @admin.register(Candidate)
 class CandidateAdmin(BaseCurrencyAdminMixin, SimpleHistoryAdmin):
+    """The recruiter's candidate list and page: search in both scripts (accents ignored),
+    papers, career, history, import and merge. crm and compensation subclass it to add the
+    pipeline, fit scores and offers (talent imports neither)."""
+
     list_display = ["full_name", "native_name", "current_employer", "highest_degree", "search_status", "city", "source", "updated_at"]
     list_filter = ["highest_degree", "search_status", "source", "consent_status", "is_open_to_relocation", "is_fictional", "specialties"]
     search_fields = ["full_name", "native_name", "email", "current_employer", "dblp_pid", "orcid", "openreview_id", "name_key"]
