@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
@@ -291,7 +292,8 @@ class OpeningRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.specialty} ×{self.weight}{' (must)' if self.is_must_have else ''}"
+        must = f" ({gettext('must-have')})" if self.is_must_have else ""
+        return f"{self.specialty} ×{self.weight}{must}"
 
 
 class Candidacy(models.Model):
