@@ -180,6 +180,32 @@ def _write_candidates(people: list[Person], index: IdentityIndex) -> None:
         Candidate.objects.bulk_update([p.candidate for p in changed], fields, batch_size=500)
 
 
+def _record_run(report: ImportReport, actor, flags: list, *, elapsed: float) -> ImportRun:
+    """Inside the import's transaction: the ImportRun row and the possible-duplicate pairs it found.
+
+    ``flags`` holds ``(new person, existing person, score, reason)``; ``elapsed`` is in seconds.
+    """
+    report.seconds = elapsed
+    run = _write_run(report, actor)
+    PossibleDuplicate.objects.bulk_create(
+        [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
+        batch_size=1000, ignore_conflicts=True)
+    report.import_run_id = run.id
+    return run
+
+
+def _finish(report: ImportReport, pending: list, *, elapsed: Callable[[], float], dry_run: bool) -> ImportReport:
+    """After the write: give each row its candidate id, the total time, and the run's summary."""
+    if not dry_run:
+        for result, person in pending:
+            if person is not None:
+                result.candidate_id = person.candidate.id
+    report.seconds = elapsed()
+    if not dry_run:
+        ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
+    return report
+
+
 def _announce(new_people: list[Person], index: IdentityIndex, also: set[int]) -> None:
     """Send ``candidates_imported`` with every candidate this import created or changed."""
     touched = also | {p.candidate.id for p in new_people}
@@ -366,21 +392,10 @@ def import_paper_rows(
             Authorship.objects.bulk_create(
                 [Authorship(candidate_id=p.candidate.id, publication_id=plan.target_id, position=pos, affiliation_raw=aff)
                  for p, plan, pos, aff in authorships], batch_size=2000)
-            report.seconds = seconds_before + time.monotonic() - started
-            run = _write_run(report, actor)
-            PossibleDuplicate.objects.bulk_create(
-                [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
-                batch_size=1000, ignore_conflicts=True)
+            _record_run(report, actor, flags, elapsed=seconds_before + time.monotonic() - started)
             _refresh_profiles({p.candidate.id for p, _plan, _pos, _aff in authorships})
             _announce(new_people, index, {p.candidate.id for p, _plan, _pos, _aff in authorships})
-            report.import_run_id = run.id
-        for result, person in pending:
-            if person is not None:
-                result.candidate_id = person.candidate.id
-    report.seconds = seconds_before + time.monotonic() - started
-    if not dry_run:
-        ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
-    return report
+    return _finish(report, pending, elapsed=lambda: seconds_before + time.monotonic() - started, dry_run=dry_run)
 
 
 # --- person formats --------------------------------------------------------------------
@@ -504,17 +519,6 @@ def import_person_rows(
             through = Candidate.specialties.through
             through.objects.bulk_create([through(candidate_id=p.candidate.id, specialty_id=sid) for p, sid in specialties],
                                         ignore_conflicts=True)
-            report.seconds = seconds_before + time.monotonic() - started
-            run = _write_run(report, actor)
-            PossibleDuplicate.objects.bulk_create(
-                [possible_duplicate_pair(a.candidate.id, b.candidate.id, score, reason, run) for a, b, score, reason in flags],
-                ignore_conflicts=True)
+            _record_run(report, actor, flags, elapsed=seconds_before + time.monotonic() - started)
             _announce(new_people, index, {p.candidate.id for p, _sid in specialties} | {p.candidate.id for p, _e in career})
-            report.import_run_id = run.id
-        for result, person in pending:
-            if person is not None:
-                result.candidate_id = person.candidate.id
-    report.seconds = seconds_before + time.monotonic() - started
-    if not dry_run:
-        ImportRun.objects.filter(id=report.import_run_id).update(summary=report.to_summary(), issues=report.issues())
-    return report
+    return _finish(report, pending, elapsed=lambda: seconds_before + time.monotonic() - started, dry_run=dry_run)
