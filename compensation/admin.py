@@ -28,7 +28,7 @@ from djmoney.contrib.exchange.models import Rate
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
 from crm.admin import CandidateAdmin as CrmCandidateAdmin
 from crm.models import Candidacy
-from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin
+from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin, apply_to_each
 from talent.errors import DomainError
 from talent.models import Candidate
 
@@ -123,15 +123,8 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
 
     def _apply(self, request, queryset, service, done) -> None:
         """Run ``service(offer=...)`` on each selected offer; ``done(count)`` is the success message."""
-        count = 0
-        for offer in queryset:
-            try:
-                service(offer=offer)
-                count += 1
-            except (DomainError, ValidationError) as exc:
-                _report(self, request, exc, offer)
-        if count:
-            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+        apply_to_each(self, request, queryset, lambda offer: service(offer=offer), lambda n: done(n) % {"count": n},
+                      on_error=lambda exc, offer: _report(self, request, exc, offer))
 
     @admin.action(description=gettext_lazy("Extend to the candidate"))
     def extend(self, request, queryset):

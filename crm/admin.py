@@ -1,7 +1,6 @@
 """Admin for the crm app: companies, openings, pipeline, scores, partners, reports."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,9 +8,8 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from talent.admin import BaseCurrencyAdminMixin, ViewOnlyAdminMixin
+from talent.admin import BaseCurrencyAdminMixin, ViewOnlyAdminMixin, apply_to_each
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
-from talent.errors import DomainError
 from talent.models import Candidate
 
 from . import pipeline
@@ -106,15 +104,7 @@ class CandidacyAdmin(admin.ModelAdmin):
 
         ``success(count)`` returns the translated message for ``count`` rows done.
         """
-        done = 0
-        for candidacy in queryset.select_related("candidate", "opening__company"):
-            try:
-                move(candidacy)
-                done += 1
-            except (DomainError, ValidationError) as exc:
-                self.message_user(request, f"{candidacy}: {exc}", messages.ERROR)
-        if done:
-            self.message_user(request, success(done), messages.SUCCESS)
+        apply_to_each(self, request, queryset.select_related("candidate", "opening__company"), move, success)
 
     def get_actions(self, request):
         """Add one "Move to <stage>" action per stage a candidacy can move to."""

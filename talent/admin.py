@@ -61,6 +61,30 @@ class BaseCurrencyInlineMixin:
         money_fields_default_to_base_currency(formset.form)
         return formset
 
+
+def apply_to_each(modeladmin, request, rows, act, success, on_error=None) -> int:
+    """Run ``act(row)`` on each row (an admin action through a service); return how many succeeded.
+
+    A row refused with ``DomainError`` or ``ValidationError`` is reported and the others go
+    on: ``on_error(exc, row)`` reports it (default: one error message "row: reason").
+    ``success(count)`` gives the translated message shown when at least one row succeeded.
+    """
+    from django.core.exceptions import ValidationError
+
+    done = 0
+    for row in rows:
+        try:
+            act(row)
+            done += 1
+        except (DomainError, ValidationError) as exc:
+            if on_error is not None:
+                on_error(exc, row)
+            else:
+                modeladmin.message_user(request, f"{row}: {exc}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, success(done), messages.SUCCESS)
+    return done
+
 class ViewOnlyAdminMixin:
     """For records the system writes (profiles, import runs, merges, scores, history):
     recruiters see them but never add or edit them by hand. Deleting stays possible."""
