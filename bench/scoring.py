@@ -93,19 +93,18 @@ def copy_rows(model, columns: list[str], rows) -> None:
 def load_data(rng: np.random.Generator) -> None:
     """Replace all data with the synthetic set (COPY; a few seconds)."""
     from django.db import connection, transaction
-    from djmoney.contrib.exchange.models import ExchangeBackend, Rate, get_default_backend_name
+    from django.utils import timezone
     from psycopg.types.json import Jsonb
 
-    from crm.models import Candidacy, Company, Opening, OpeningRequirement
+    from crm.models import Candidacy, Company, FxRate, Opening, OpeningRequirement
     from talent.models import Authorship, Candidate, Publication, ResearchProfile, Specialty, Venue
 
-    tables = [m._meta.db_table for m in (Candidate, Publication, Venue, Specialty, Company, ExchangeBackend)]
+    tables = [m._meta.db_table for m in (Candidate, Publication, Venue, Specialty, Company, FxRate)]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        backend = ExchangeBackend.objects.create(name=get_default_backend_name(), base_currency="EUR")
-        for cur, value in (("CNY", "7.7"), ("USD", "1.08"), ("HKD", "8.4"), ("EUR", "1")):
-            Rate.objects.create(backend=backend, currency=cur, value=value)
+        for cur, value in (("CNY", "7.7"), ("USD", "1.08"), ("HKD", "8.4")):
+            FxRate.objects.create(rate_on=timezone.localdate(), currency=cur, rate_per_eur=value)
 
         # Taxonomy: 8 roots x 6 children x 2 grandchildren = 152 nodes.
         spec_rows, parent_of = [], []

@@ -12,31 +12,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from djmoney.contrib.exchange.models import Rate
 
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
 from crm.admin import CandidateAdmin as CrmCandidateAdmin
+from crm.fx import MissingFxRate, fx_default_on, fx_latest_fixing_on
 from crm.models import Candidacy
 from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin, apply_to_each
+from talent.conf import setting as talent_setting
 from talent.errors import DomainError
 from talent.models import Candidate
 
 from . import services
 from .comparison import FIGURE_KEYS, Basis, offer_comparison, premium_to_win, reference_offer
 from .forms import ComparisonForm, OfferAdminForm, OfferInlineForm, OfferInlineFormSet, PremiumToWinForm, offer_terms
-from .fx import MissingFxRate, fx_latest_fixing_on
-from .models import FxRate, Offer
+from .models import Offer
 
 FIGURE_LABELS = {
     "year1_cash": gettext_lazy("Year-1 cash"),
@@ -151,18 +149,6 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
         self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer), lambda n: ngettext("%(count)d offer expired.", "%(count)d offers expired.", n))
 
 
-@admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin):
-    list_display = ["rate_on", "currency", "rate_per_eur", "source"]
-    list_filter = ["currency", "source"]
-    search_fields = ["currency"]
-    list_select_related: list[str] = []
-    date_hierarchy = "rate_on"
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class _OfferInline(BaseCurrencyInlineMixin, admin.TabularInline):
     """Offers of a candidate or a candidacy; rows are checked and saved through the services."""
 
@@ -227,9 +213,8 @@ class CandidateAdmin(ServiceErrorsAdminMixin, CrmCandidateAdmin):
             raise PermissionDenied
         offers = candidate.offers.select_related("company").order_by("created_at", "id")
         latest = fx_latest_fixing_on()
-        today = timezone.localdate()
-        default_on = min(today, latest) if latest else today
-        currency = getattr(settings, "BASE_CURRENCY", "CNY")
+        default_on = fx_default_on()
+        currency = talent_setting("BASE_CURRENCY")
         on = default_on
         reference = reference_offer(offers)
 
@@ -316,9 +301,3 @@ class CandidateAdmin(ServiceErrorsAdminMixin, CrmCandidateAdmin):
             "datasets": [{"label": f"{row.offer.company} ({row.offer.get_status_display()})",
                           "data": [str(row.figures[k].amount) for k in FIGURE_KEYS]} for row in comparison.rows],
         }
-
-
-# Exchange rates are loaded from the ECB file (FxRate above, `manage.py load_fx_rates`),
-# which also fills django-money's rate table; its own admin could add rates without a
-# backend, so it is not offered.
-admin.site.unregister(Rate)

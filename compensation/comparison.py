@@ -8,7 +8,7 @@
   on a chosen basis, and a suggested split of it across base, sign-on and equity
   (:func:`premium_split`).
 
-Amounts are converted with the ECB fixing of the comparison date (:mod:`compensation.fx`),
+Amounts are converted with the ECB fixing of the comparison date (:mod:`crm.fx`),
 computed unrounded, and rounded once, half-up to the currency's minor unit, in the
 result objects. Percentages are rounded once to one decimal, half-up.
 """
@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from djmoney.money import Money
 
+from crm.fx import FxQuote, fx_quote
 from crm.models import Company
 from talent.models import Candidate
 
 from . import valuation as v
 from .conf import setting
-from .fx import FxQuote, fx_quote
 from .models import Offer
 from .money import minor_unit_exponent, round_money
 

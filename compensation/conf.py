@@ -7,15 +7,9 @@ at import time.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    # The ECB reference-rate history shipped with the app (loaded by `manage.py load_fx_rates`).
-    "COMPENSATION_FX_FILE": Path(__file__).resolve().parent / "data" / "fx" / "eurofxref-hist.csv",
-    # A date without a fixing uses the latest business day before it, at most this many
-    # calendar days back (a weekend plus the Easter or Christmas TARGET holidays is < 7 days).
-    "COMPENSATION_FX_MAX_STALENESS_DAYS": 7,
     # Years of the multi-year totals in the offer comparison (typical vesting period).
     "COMPENSATION_COMPARISON_YEARS": 4,
     # Share of face value at which equity counts in risk-adjusted totals (0..1), looked up

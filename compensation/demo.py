@@ -4,7 +4,7 @@ A fictional candidate ("Demo Candidate 演示候选人", ``is_fictional=True``) 
 extended offer from a fictional listed big tech (not a client) of 125,000 CNY x 16
 months = 2,000,000 CNY a year plus RSUs vesting 5/15/40/40, and the fictional AI-unicorn
 client has a draft of 100,000 CNY x 16 months plus sign-on and options. The ECB rates
-shipped in ``compensation/data/fx/`` are loaded first when none are loaded, so the page
+shipped in ``crm/data/fx/`` are loaded first when none are loaded, so the page
 converts offline. Idempotent: a second run creates nothing.
 """
 
@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from djmoney.money import Money
 
+from crm.fx import default_history_path, ecb_history_load, fx_latest_fixing_on
 from crm.models import Candidacy, Company, Opening
 from crm.pipeline import FORWARD, candidacy_move_stage
 from talent.models import Candidate
 
 from . import services
-from .fx import default_history_path, ecb_history_load, fx_latest_fixing_on
 from .models import Offer
 
 DEMO_CANDIDATE = {"full_name": "Demo Candidate 演示候选人", "native_name": "演示候选人",

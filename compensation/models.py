@@ -1,13 +1,11 @@
-"""Models of the compensation app: Offer and FxRate.
+"""Models of the compensation app: Offer (exchange rates are ``crm.FxRate``).
 
 Every amount of one offer is in one currency (ISO 4217), checked by ``Offer.clean()``;
 amounts are Decimal, never float. Valuation lives in :mod:`compensation.valuation`,
-status changes in :mod:`compensation.services`, exchange rates in :mod:`compensation.fx`.
+status changes in :mod:`compensation.services`, exchange rates in :mod:`crm.fx`.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -183,30 +181,3 @@ class Offer(models.Model):
                         add(field, message)
         if errors:
             raise ValidationError(errors)
-
-
-class FxRate(models.Model):
-    """One reference fixing: how many units of ``currency`` one euro bought on ``rate_on``.
-
-    Loaded from the ECB's euro foreign exchange reference rates by
-    ``manage.py load_fx_rates`` (see :mod:`compensation.fx`). Cross rates go through the
-    euro: USD->CNY = (CNY per EUR) / (USD per EUR).
-    """
-
-    rate_on = models.DateField(_("fixing date"))
-    currency = models.CharField(_("currency"), max_length=3)
-    rate_per_eur = models.DecimalField(_("units per euro"), max_digits=20, decimal_places=10)
-    source = models.CharField(_("source"), max_length=40, default="ECB")
-
-    class Meta:
-        verbose_name = _("exchange rate")
-        verbose_name_plural = _("exchange rates")
-        ordering = ["-rate_on", "currency"]
-        constraints = [
-            models.UniqueConstraint(fields=["source", "currency", "rate_on"], name="fxrate_unique_fixing"),
-            models.CheckConstraint(condition=Q(rate_per_eur__gt=Decimal(0)), name="fxrate_positive"),
-        ]
-        indexes = [models.Index(fields=["currency", "-rate_on"], name="fxrate_currency_date_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.rate_on} 1 EUR = {self.rate_per_eur} {self.currency} ({self.source})"

@@ -2,7 +2,7 @@
 
 No database, no I/O: every function takes an :class:`~compensation.models.Offer` (saved
 or not) or any object with the same attributes, plus plain values. Exchange rates come in
-as an :class:`~compensation.fx.FxQuote` built by :mod:`compensation.fx`.
+as an :class:`~crm.fx.FxQuote` built by :mod:`crm.fx`.
 
 Definitions (one home for each rule):
 
@@ -31,32 +31,23 @@ between; a figure is rounded once, half-up to its currency's minor unit, when it
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-if TYPE_CHECKING:
-    from .fx import FxQuote
+from crm.fx import PRECISION, exact  # noqa: F401  (one Decimal context for money; PRECISION re-exported)
 
-#: Digits kept by every intermediate result (amounts of 1e14 with 30+ decimals to spare).
-PRECISION = 50
+if TYPE_CHECKING:
+    from crm.fx import FxQuote
+
 HUNDRED = Decimal(100)
 MONTHS = 12
-
-
-@contextlib.contextmanager
-def exact() -> Iterator[None]:
-    """Run the block in a 50-digit Decimal context, so intermediates are effectively exact."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        yield
 
 
 def _zero(currency: str) -> Money:

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
+from talent.conf import DEFAULTS as TALENT_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,7 +88,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "djmoney",
-    "djmoney.contrib.exchange",
     "phonenumber_field",
     "import_export",
     "simple_history",
@@ -186,7 +186,7 @@ else:
 DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 
 # --- Money ----------------------------------------------------------------------------
-BASE_CURRENCY = _env_or("BASE_CURRENCY", "CNY")
+BASE_CURRENCY = _env_or("BASE_CURRENCY", TALENT_DEFAULTS["BASE_CURRENCY"])
 DEFAULT_CURRENCY = BASE_CURRENCY
 CURRENCIES = env.list("CRM_CURRENCIES", default=["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"])
 PHONENUMBER_DEFAULT_REGION = _env_or("PHONENUMBER_DEFAULT_REGION", "CN")
@@ -229,15 +229,14 @@ SPECTACULAR_SETTINGS = {"TITLE": "Headhunter CRM API", "VERSION": "1.0.0"}
 CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
 
 # --- Import (talent/importers) ----------------------------------------------------------
-# Identity resolution (talent/services/dedup.py): scores are 0-100. A name match at or above
-# IMPORT_MATCH_THRESHOLD is the same person; at or above IMPORT_FLAG_THRESHOLD a PossibleDuplicate
-# is recorded for a recruiter. Penalties apply when neither affiliation nor co-authors agree.
-IMPORT_MATCH_THRESHOLD = env.float("IMPORT_MATCH_THRESHOLD", default=90.0)
-IMPORT_FLAG_THRESHOLD = env.float("IMPORT_FLAG_THRESHOLD", default=70.0)
-IMPORT_ORG_SIMILARITY = env.float("IMPORT_ORG_SIMILARITY", default=90.0)
-IMPORT_PENALTY_NO_EVIDENCE = env.float("IMPORT_PENALTY_NO_EVIDENCE", default=15.0)
-IMPORT_PENALTY_ORG_DIFFERS = env.float("IMPORT_PENALTY_ORG_DIFFERS", default=20.0)
-IMPORT_BONUS_IDENTICAL_NAME = env.float("IMPORT_BONUS_IDENTICAL_NAME", default=5.0)
+# Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
+# reasoning, is in talent/conf.py; here only what the environment overrides.
+IMPORT_MATCH_THRESHOLD = env.float("IMPORT_MATCH_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_MATCH_THRESHOLD"])
+IMPORT_FLAG_THRESHOLD = env.float("IMPORT_FLAG_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_FLAG_THRESHOLD"])
+IMPORT_ORG_SIMILARITY = env.float("IMPORT_ORG_SIMILARITY", default=TALENT_DEFAULTS["IMPORT_ORG_SIMILARITY"])
+IMPORT_PENALTY_NO_EVIDENCE = env.float("IMPORT_PENALTY_NO_EVIDENCE", default=TALENT_DEFAULTS["IMPORT_PENALTY_NO_EVIDENCE"])
+IMPORT_PENALTY_ORG_DIFFERS = env.float("IMPORT_PENALTY_ORG_DIFFERS", default=TALENT_DEFAULTS["IMPORT_PENALTY_ORG_DIFFERS"])
+IMPORT_BONUS_IDENTICAL_NAME = env.float("IMPORT_BONUS_IDENTICAL_NAME", default=TALENT_DEFAULTS["IMPORT_BONUS_IDENTICAL_NAME"])
 
 # --- Scoring (crm/scoring) --------------------------------------------------------------
 # Every CRM_SCORING_* setting has its default, with the reasoning, in one place:
@@ -266,9 +265,8 @@ CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
 }
 
 # --- Compensation (compensation/) -------------------------------------------------------
-# Exchange rates: the ECB reference-rate history shipped in compensation/data/fx/ (loaded
-# by `manage.py load_fx_rates`); django-money's get_rate/convert_money read backend "ecb".
-EXCHANGE_BACKEND = "compensation.fx.EcbExchangeBackend"
+# Exchange rates: the ECB reference-rate history shipped in crm/data/fx/ (loaded by
+# `manage.py load_fx_rates` into crm.FxRate); every conversion goes through crm/fx.py.
 # The COMPENSATION_* settings (equity risk factors by funding stage and company kind,
 # premium split, FX staleness, comparison years) have their defaults and reasoning in
 # compensation/conf.py; set any of them here to override it for this project.

@@ -19,6 +19,7 @@ from .models import (
     Company,
     Contact,
     FitScore,
+    FxRate,
     Opening,
     OpeningRequirement,
     Partner,
@@ -248,3 +249,16 @@ class CandidateAdmin(CandidateScoringAdminMixin, TalentCandidateAdmin):
 
 # Partners' keys are PartnerAPIKey (above); the library's own generic key model is unused.
 admin.site.unregister(APIKey)
+
+
+# Exchange rates are loaded from the ECB file (`manage.py load_fx_rates`), never typed in.
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    list_display = ["rate_on", "currency", "rate_per_eur", "source"]
+    list_filter = ["currency", "source"]
+    search_fields = ["currency"]
+    list_select_related: list[str] = []
+    date_hierarchy = "rate_on"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ field says in its help text whether it is monthly or annual.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,8 @@ from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
+
+from talent.models import Degree
 
 from .querysets import CandidacyQuerySet, OpeningQuerySet
 
@@ -179,8 +182,7 @@ class Opening(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     is_remote = models.BooleanField(_("remote allowed"), default=False)
     description = models.TextField(_("description"), blank=True)
-    min_degree = models.CharField(_("minimum degree"), max_length=10, choices=[
-        ("phd", _("PhD")), ("msc", _("MSc")), ("bsc", _("BSc")), ("other", _("Other"))], blank=True)
+    min_degree = models.CharField(_("minimum degree"), max_length=10, choices=Degree.choices, blank=True)
     min_years = models.PositiveSmallIntegerField(_("minimum years"), null=True, blank=True)
     max_years = models.PositiveSmallIntegerField(_("maximum years"), null=True, blank=True)
     min_top_papers = models.PositiveSmallIntegerField(
@@ -528,3 +530,32 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager} {self.week_start_on}"
+
+
+class FxRate(models.Model):
+    """One reference fixing: how many units of ``currency`` one euro bought on ``rate_on``.
+
+    Loaded from the ECB's euro foreign exchange reference rates by
+    ``manage.py load_fx_rates`` (see :mod:`crm.fx`, the one home of currency conversion). Cross rates go through the
+    euro: USD->CNY = (CNY per EUR) / (USD per EUR).
+    """
+
+    rate_on = models.DateField(_("fixing date"))
+    currency = models.CharField(_("currency"), max_length=3)
+    rate_per_eur = models.DecimalField(_("units per euro"), max_digits=20, decimal_places=10)
+    source = models.CharField(_("source"), max_length=40, default="ECB")
+
+    class Meta:
+        # The table keeps the name it had when the model lived in compensation.
+        db_table = "compensation_fxrate"
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-rate_on", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "currency", "rate_on"], name="fxrate_unique_fixing"),
+            models.CheckConstraint(condition=Q(rate_per_eur__gt=Decimal(0)), name="fxrate_positive"),
+        ]
+        indexes = [models.Index(fields=["currency", "-rate_on"], name="fxrate_currency_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rate_on} 1 EUR = {self.rate_per_eur} {self.currency} ({self.source})"

@@ -34,10 +34,11 @@ def money_fields_default_to_base_currency(form_class: type) -> type:
     without this the currency list starts on whatever sorts first and an amount typed
     without touching it is stored in the wrong currency.
     """
-    from django.conf import settings
     from djmoney.forms.fields import MoneyField as MoneyFormField
 
-    base = getattr(settings, "BASE_CURRENCY", "") or getattr(settings, "DEFAULT_CURRENCY", "")
+    from .conf import setting
+
+    base = setting("BASE_CURRENCY")
     for field in getattr(form_class, "base_fields", {}).values():
         if base and isinstance(field, MoneyFormField):
             field.widget.default_currency = base

@@ -34,6 +34,24 @@ def normalise_email(email: str | None) -> str | None:
     return email or None
 
 
+class Degree(models.TextChoices):
+    """The degree scale, highest first: the one home of degrees and their order.
+
+    ``Candidate.highest_degree`` and ``Opening.min_degree`` take these values;
+    :data:`DEGREE_LEVELS` gives each its level for comparisons (scoring, importers).
+    """
+
+    PHD = "phd", _("PhD")
+    MSC = "msc", _("MSc")
+    BSC = "bsc", _("BSc")
+    OTHER = "other", _("Other")
+
+
+#: Level of each degree, derived from :class:`Degree`'s order: other 0, BSc 1, MSc 2, PhD 3.
+#: A higher level meets every lower requirement.
+DEGREE_LEVELS: dict[str, int] = {value: len(Degree.values) - 1 - i for i, value in enumerate(Degree.values)}
+
+
 class Specialty(models.Model):
     """A node of the specialty taxonomy, e.g. machine learning > reinforcement learning > RLHF.
 
@@ -132,11 +150,7 @@ class Candidate(models.Model):
     Compensation amounts are **annual** and carry their ISO 4217 currency.
     """
 
-    class Degree(models.TextChoices):
-        PHD = "phd", _("PhD")
-        MSC = "msc", _("MSc")
-        BSC = "bsc", _("BSc")
-        OTHER = "other", _("Other")
+    Degree = Degree
 
     class SearchStatus(models.TextChoices):
         ACTIVE = "active", _("Actively looking")

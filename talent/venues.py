@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 # --- the tier rule -------------------------------------------------------------------
 
 TIER_TOP = 1
@@ -55,6 +57,28 @@ def venue_tier(ccf_rank: str, core_rank: str, *, is_preprint: bool = False) -> i
     if core in {"B", "C"} or ccf == "C":
         return TIER_RANKED
     return TIER_UNRANKED
+
+
+def research_paper_q(prefix: str = "publication__") -> Q:
+    """Return the filter for papers that count toward research strength.
+
+    A paper counts when it is at a ranked venue (tier 1-3, see :func:`venue_tier`) and is
+    neither a workshop paper nor a preprint. ``prefix`` is the path from the queried model
+    to ``Publication`` (``"publication__"`` from ``Authorship``, ``""`` on ``Publication``).
+    The research profile (tier counts) and fit scoring (research points) both use it.
+    """
+    return Q(**{f"{prefix}venue__tier__gt": TIER_UNRANKED, f"{prefix}is_workshop": False,
+                f"{prefix}is_preprint": False})
+
+
+def top_tier_paper_q(prefix: str = "publication__") -> Q:
+    """Return the filter for top-tier papers: a research paper (:func:`research_paper_q`) at a tier-1 venue."""
+    return research_paper_q(prefix) & Q(**{f"{prefix}venue__tier": TIER_TOP})
+
+
+def tier_paper_q(tier: int, prefix: str = "publication__") -> Q:
+    """Return the filter for research papers at venues of ``tier`` (1 top, 2 strong, 3 ranked)."""
+    return research_paper_q(prefix) & Q(**{f"{prefix}venue__tier": tier})
 
 
 # --- normal form -----------------------------------------------------------------------

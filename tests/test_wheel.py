@@ -20,7 +20,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "other.
 INSTALLED_APPS = [
     "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
     "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
-    "rest_framework", "rest_framework_api_key", "djmoney", "djmoney.contrib.exchange",
+    "rest_framework", "rest_framework_api_key", "djmoney",
     "phonenumber_field", "import_export", "simple_history",
     "talent", "crm", "compensation",
 ]

@@ -52,7 +52,6 @@ DEFAULT_SETTINGS = {
     "CRM_SCORING_COMP_STRETCH": 0.5,
     # Coalescing window of save-triggered rescoring (s): saves within it produce one task.
     "CRM_SCORING_COALESCE_SECONDS": 10,
-    "BASE_CURRENCY": "CNY",
 }
 
 

@@ -22,8 +22,8 @@ import numpy as np
 
 NEUTRAL = 0.5
 
-# Degree levels: the order of Candidate.Degree; -1 = unknown (candidate) / none (opening).
-DEGREE_LEVELS = {"other": 0, "bsc": 1, "msc": 2, "phd": 3}
+# Degree levels come from talent.models.DEGREE_LEVELS (the degree scale's one home);
+# here -1 stands for unknown (candidate) or none required (opening).
 
 # --- degree -----------------------------------------------------------------------------
 DEGREE_NO_REQUIREMENT, DEGREE_MET, DEGREE_SHORT, DEGREE_UNKNOWN = 0, 1, 2, 3

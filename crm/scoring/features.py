@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -22,13 +23,14 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from djmoney.contrib.exchange.exceptions import MissingRate
-from djmoney.contrib.exchange.models import get_rate
 
-from talent.models import Authorship, Candidate, ResearchProfile, Specialty, Venue
+from talent.conf import setting as talent_setting
+from talent.models import DEGREE_LEVELS, Authorship, Candidate, ResearchProfile, Specialty
+from talent.venues import research_paper_q
 
+from ..fx import MissingFxRate, fx_default_on, fx_quote
 from . import FACTORS, setting
-from .factors import DEGREE_LEVELS, paper_points, specialty_credit_from_pairs, specialty_similarity
+from .factors import paper_points, specialty_credit_from_pairs, specialty_similarity
 
 # Candidates who refused or withdrew consent are not scored (nor shown in rankings).
 EXCLUDED_CONSENT = (Candidate.Consent.REFUSED, Candidate.Consent.WITHDRAWN)
@@ -50,6 +52,7 @@ class ScoringContext:
 
     reference_year: int
     base_currency: str
+    rates_on: date
     specialty_ids: np.ndarray
     specialty_names: list[str]
     specialty_index: dict[int, int]
@@ -77,16 +80,19 @@ class ScoringContext:
         return self.specialty_names
 
     def rate(self, currency: str) -> float | None:
-        """Return the rate ``currency`` -> base currency, or None when no rate is stored.
+        """Return the rate ``currency`` -> base currency on :attr:`rates_on`, or None when there is none.
 
-        Looked up once per currency per batch (django-money's exchange-rate table, loaded by
-        the compensation app); amounts convert as ``amount * rate``.
+        The rate is :func:`crm.fx.fx_quote`'s (the one source of conversions: the ECB
+        fixing of that date or the business day before), looked up once per currency per
+        batch and turned into a float for the array path; amounts convert as ``amount * rate``.
         """
         if currency not in self.rates:
             try:
-                self.rates[currency] = float(get_rate(currency, self.base_currency))
-            except MissingRate:
+                quote = fx_quote(currency, self.base_currency, self.rates_on)
+            except MissingFxRate:
                 self.rates[currency] = None
+            else:
+                self.rates[currency] = 1.0 if quote is None else float(quote.rate)
         return self.rates[currency]
 
     def convert(self, amounts: list, currencies: list) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +139,8 @@ def build_context(opening_cities: list[str]) -> ScoringContext:
         raw_by_norm.setdefault(normalise_city(c), (c or "").strip())
     return ScoringContext(
         reference_year=timezone.localdate().year,
-        base_currency=setting("BASE_CURRENCY"),
+        base_currency=talent_setting("BASE_CURRENCY"),
+        rates_on=fx_default_on(),
         specialty_ids=np.array([r[0] for r in rows], dtype=np.int64),
         specialty_names=[r[2] for r in rows],
         specialty_names_zh=[r[4] or r[2] for r in rows],
@@ -356,8 +363,7 @@ def load_candidates(ctx: ScoringContext, *, id_range: tuple[int, int] | None = N
     if n:
         paper_rows = _raw_rows(
             Authorship.objects.filter(rel_q)
-            .filter(publication__venue__tier__gt=0, publication__is_workshop=False, publication__is_preprint=False)
-            .exclude(publication__venue__kind=Venue.Kind.PREPRINT)
+            .filter(research_paper_q())
             .annotate(is_first=Case(When(position=1, then=Value(1)), default=Value(0), output_field=IntegerField()))
             .values_list("candidate_id", "publication__year", "publication__venue__tier", "is_first")
             .annotate(n=Count("id"))

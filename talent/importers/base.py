@@ -317,6 +317,27 @@ def looks_like_formula(value: str) -> bool:
     return not re.fullmatch(r"[+-]?[\d\s().-]+", value)  # "+86 138 0000 0000" is a phone number
 
 
+_PHD_RE = re.compile(r"\bph\.?\s?d\b|\bdoctor(?:al)?\s+(?:of|in|degree)\b|\bdoctorate\b|\bd\.?phil\b|博士")
+_MSC_RE = re.compile(r"master|m\.?sc|\bms\b|m\.?eng|mba|硕士")
+_BSC_RE = re.compile(r"bachelor|b\.?sc|\bbs\b|b\.?eng|b\.?a\b|本科|学士")
+_OTHER_RE = re.compile(r"^(?:other|其他)$")
+
+
+def degree_parse(text: str) -> str:
+    """Return the :class:`~talent.models.Degree` value a degree written as text means, or ``""``.
+
+    ``"Ph.D."``, ``"Doctor of Philosophy"``, ``"DPhil"``, ``"博士"`` -> ``"phd"`` (not "Doctor Who"); ``"M.Sc."``, ``"MEng"``,
+    ``"硕士"`` -> ``"msc"``; ``"B.A."``, ``"本科"`` -> ``"bsc"``; ``"other"``/``"其他"`` ->
+    ``"other"``; anything else (a field of study, an empty cell) -> ``""`` (unknown). The
+    highest degree named wins. Used by every importer that reads degrees.
+    """
+    folded = (text or "").strip().lower()
+    for value, pattern in (("phd", _PHD_RE), ("msc", _MSC_RE), ("bsc", _BSC_RE), ("other", _OTHER_RE)):
+        if pattern.search(folded):
+            return value
+    return ""
+
+
 def valid_email(value: str) -> bool:
     """Tell whether ``value`` has the shape of one e-mail address."""
     return bool(_EMAIL_RE.match((value or "").strip()))

@@ -26,23 +26,19 @@ from urllib.parse import parse_qs, urlparse
 
 from django.utils.translation import gettext as _
 
-from talent.models import Candidate, CareerEntry
+from talent.models import DEGREE_LEVELS, Candidate, CareerEntry
 
-from .base import ImportFileError, ImportReport, PersonRecord, PersonRow, decode_bytes, parse_partial_date, valid_email
+from .base import (
+    ImportFileError,
+    ImportReport,
+    PersonRecord,
+    PersonRow,
+    decode_bytes,
+    degree_parse,
+    parse_partial_date,
+    valid_email,
+)
 from .writer import Progress, import_person_rows
-
-_DEGREE_RANK = {"bsc": 1, "msc": 2, "phd": 3}
-
-
-def _degree(study_type: str) -> str:
-    text = (study_type or "").lower()
-    if re.search(r"ph\.?\s?d|doctor|博士", text):
-        return "phd"
-    if re.search(r"master|m\.?sc|\bms\b|m\.?eng|mba|硕士", text):
-        return "msc"
-    if re.search(r"bachelor|b\.?sc|\bbs\b|b\.?eng|b\.?a\b|本科|学士", text):
-        return "bsc"
-    return ""
 
 
 def _str(value: Any) -> str:
@@ -141,8 +137,8 @@ def resume_record(resume: Any) -> tuple[PersonRecord | None, str]:
                  "title": _str(school.get("studyType"))[:200], "area": _str(school.get("area"))[:200],
                  **_dates(school, f"education[{i}]", errors)}
         record.career.append(entry)
-        degree = _degree(entry["title"])
-        if degree and _DEGREE_RANK[degree] > _DEGREE_RANK.get(best, 0):
+        degree = degree_parse(entry["title"])
+        if degree and DEGREE_LEVELS[degree] > DEGREE_LEVELS.get(best, 0):
             best = degree
             if degree == "phd":
                 fields["phd_institution"] = entry["organisation"]

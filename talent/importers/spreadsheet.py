@@ -56,7 +56,16 @@ from django.utils.translation import gettext as _
 from talent.models import Candidate
 from talent.services.names import clean_name, split_name_scripts
 
-from .base import ImportFileError, ImportReport, PersonRecord, PersonRow, decode_bytes, looks_like_formula, valid_email
+from .base import (
+    ImportFileError,
+    ImportReport,
+    PersonRecord,
+    PersonRow,
+    decode_bytes,
+    degree_parse,
+    looks_like_formula,
+    valid_email,
+)
 from .writer import Progress, import_person_rows
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -86,12 +95,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 COLUMNS_HELP = ", ".join(COLUMNS)
 
-_DEGREES = {
-    "phd": "phd", "ph.d.": "phd", "ph.d": "phd", "doctorate": "phd", "博士": "phd",
-    "msc": "msc", "ms": "msc", "m.sc.": "msc", "master": "msc", "masters": "msc", "硕士": "msc",
-    "bsc": "bsc", "bs": "bsc", "b.sc.": "bsc", "bachelor": "bsc", "本科": "bsc", "学士": "bsc",
-    "other": "other", "其他": "other",
-}
 _ID_FIELDS = ("google_scholar_id", "openreview_id", "dblp_pid", "orcid", "linkedin_url")
 _URL_FIELDS = ("github_url", "homepage_url", "linkedin_url")
 
@@ -157,7 +160,7 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
         else:
             errors["country"] = _("“%(value)s” is not a two-letter country code.") % {"value": cells["country"]}
     if cells.get("highest_degree"):
-        degree = _DEGREES.get(cells["highest_degree"].strip().lower())
+        degree = degree_parse(cells["highest_degree"])
         if degree:
             fields["highest_degree"] = degree
         else:

@@ -34,7 +34,7 @@ matched against the candidates already known, in this order:
    matches ``"Dacheng Tao"`` (100 - 15 + 5 = 90); two ``"Wei Wang"`` at different
    universities without a shared co-author (85) are flagged, not merged.
 
-The thresholds are settings (``config/settings.py``, section "Import").
+The thresholds are settings; their defaults and reasoning are in :mod:`talent.conf`.
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from talent.conf import setting
 from talent.models import Authorship, Candidate, PossibleDuplicate, normalise_email
 
 from .names import comparable_name, name_ends_key, name_key
@@ -126,14 +126,10 @@ class Match:
 
 
 def _thresholds() -> tuple[float, float, float, float, float, float]:
-    return (
-        float(getattr(settings, "IMPORT_MATCH_THRESHOLD", 90)),
-        float(getattr(settings, "IMPORT_FLAG_THRESHOLD", 70)),
-        float(getattr(settings, "IMPORT_ORG_SIMILARITY", 90)),
-        float(getattr(settings, "IMPORT_PENALTY_NO_EVIDENCE", 15)),
-        float(getattr(settings, "IMPORT_PENALTY_ORG_DIFFERS", 20)),
-        float(getattr(settings, "IMPORT_BONUS_IDENTICAL_NAME", 5)),
-    )
+    return tuple(float(setting(name)) for name in (  # type: ignore[return-value]
+        "IMPORT_MATCH_THRESHOLD", "IMPORT_FLAG_THRESHOLD", "IMPORT_ORG_SIMILARITY",
+        "IMPORT_PENALTY_NO_EVIDENCE", "IMPORT_PENALTY_ORG_DIFFERS", "IMPORT_BONUS_IDENTICAL_NAME",
+    ))
 
 
 def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:

@@ -42,6 +42,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ..models import Authorship, Candidate, ResearchProfile, Specialty
+from ..venues import TIER_STRONG, tier_paper_q, top_tier_paper_q
 
 #: Candidates per batch. Each batch costs 3 queries plus the upsert (1 on PostgreSQL,
 #: ceil(rows / 99) on SQLite, whose driver limit is 999 parameters per statement).
@@ -167,9 +168,8 @@ def _refresh_batch(batch: list[int], today: date, matcher: SpecialtyMatcher,
                    cache: dict[tuple[str, str | None], list[tuple[str, str]]]) -> int:
     if not batch:
         return 0
-    counted = Q(publication__is_workshop=False, publication__is_preprint=False)
-    tier1 = counted & Q(publication__venue__tier=1)
-    tier2 = counted & Q(publication__venue__tier=2)
+    tier1 = top_tier_paper_q()
+    tier2 = tier_paper_q(TIER_STRONG)
     rows = (
         Authorship.objects.filter(candidate_id__in=batch)
         .values("candidate_id")

@@ -1,13 +1,12 @@
 """factory_boy factories for the compensation app."""
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from djmoney.money import Money
 from factory.django import DjangoModelFactory
 
-from compensation.models import FxRate, Offer
+from compensation.models import Offer
 from tests.crm.factories import CandidacyFactory, CompanyFactory
 from tests.talent.factories import CandidateFactory
 
@@ -44,13 +43,3 @@ class CandidacyOfferFactory(OfferFactory):
     candidacy = factory.SubFactory(CandidacyFactory)
     candidate = factory.LazyAttribute(lambda o: o.candidacy.candidate)
     company = factory.LazyAttribute(lambda o: o.candidacy.opening.company)
-
-
-class FxRateFactory(DjangoModelFactory):
-    class Meta:
-        model = FxRate
-
-    rate_on = factory.Sequence(lambda n: date(2026, 10, 30) - timedelta(days=n))
-    currency = "USD"
-    rate_per_eur = Decimal("1.1172")
-    source = "ECB"

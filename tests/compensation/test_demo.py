@@ -4,8 +4,9 @@ import pytest
 from djmoney.money import Money
 
 from compensation.demo import demo_offers_create
-from compensation.models import FxRate, Offer
+from compensation.models import Offer
 from compensation.valuation import year1_cash
+from crm.models import FxRate
 
 pytestmark = pytest.mark.django_db
 

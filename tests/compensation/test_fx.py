@@ -1,19 +1,20 @@
-"""Exchange rates: the ECB loader, quotes on business days and weekends, djmoney's get_rate."""
+"""Exchange rates: the ECB loader, quotes on business days and weekends, the default date."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from djmoney.contrib.exchange.models import Rate, convert_money, get_rate
+from django.utils import timezone
 from djmoney.money import Money
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compensation import valuation as v
-from compensation.fx import FxQuote, MissingFxRate, cross_rate, ecb_history_load, ecb_history_parse, fx_quote
-from compensation.models import FxRate, Offer
+from compensation.models import Offer
 from compensation.money import round_money
+from crm.fx import FxQuote, MissingFxRate, cross_rate, ecb_history_load, ecb_history_parse, fx_default_on, fx_quote
+from crm.models import FxRate
 from talent.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_parse_rejects_a_file_that_is_not_ecb_format():
         list(ecb_history_parse(["when,USD\n", "x,1\n"]))
 
 
-def test_load_is_idempotent_and_fills_djmoney_backend(ecb_excerpt):
+def test_load_is_idempotent(ecb_excerpt):
     first = ecb_history_load(ecb_excerpt)
     count = FxRate.objects.count()
     second = ecb_history_load(ecb_excerpt)
@@ -46,14 +47,15 @@ def test_load_is_idempotent_and_fills_djmoney_backend(ecb_excerpt):
     assert FxRate.objects.count() == count
     assert first.latest_on == date(2026, 10, 30)
     assert not FxRate.objects.filter(currency="CNY", rate_on=date(2005, 3, 31)).exists()  # "N/A", not 0
-    assert Rate.objects.get(backend_id="ecb", currency="CNY").value == Decimal("7.4326")
-    assert Rate.objects.filter(backend_id="ecb").count() == first.latest_currencies + 1  # + EUR itself
 
 
-def test_djmoney_get_rate_uses_latest_ecb_fixing_through_euro(ecb_rates):
-    """Latest fixing 2026-10-30: 1 EUR = 1.1172 USD = 7.4326 CNY, so 1 USD = 7.4326 / 1.1172 CNY."""
-    assert get_rate("USD", "CNY") == Decimal("7.4326") / Decimal("1.1172")
-    assert convert_money(Money(100, "EUR"), "CNY").amount == Decimal("743.26")
+def test_default_date_is_the_latest_fixing_when_today_has_none(ecb_rates):
+    """The excerpt's latest fixing is 2026-10-30; any later "today" converts at that fixing."""
+    assert fx_default_on() == min(date(2026, 10, 30), timezone.localdate())
+
+
+def test_default_date_is_today_with_no_rates_loaded():
+    assert fx_default_on() == timezone.localdate()
 
 
 def test_usd_offer_converted_to_cny_on_an_ecb_business_day(ecb_rates):

@@ -1,5 +1,6 @@
 """factory_boy factories for the crm app."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -14,6 +15,7 @@ from crm.models import (
     Company,
     Contact,
     FitScore,
+    FxRate,
     Opening,
     OpeningRequirement,
     Partner,
@@ -166,3 +168,13 @@ class PartnerAPIKeyFactory(DjangoModelFactory):
         api_key, plain = model_class.objects.create_key(**kwargs)
         api_key.plain_key = plain
         return api_key
+
+
+class FxRateFactory(DjangoModelFactory):
+    class Meta:
+        model = FxRate
+
+    rate_on = factory.Sequence(lambda n: date(2026, 10, 30) - timedelta(days=n))
+    currency = "USD"
+    rate_per_eur = Decimal("1.1172")
+    source = "ECB"

@@ -6,14 +6,20 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from djmoney.contrib.exchange.models import ExchangeBackend, Rate, get_default_backend_name
 from djmoney.money import Money
 
+from crm.fx import fx_default_on
 from crm.models import FitScore, ScoringRun
 from crm.scoring import SCORER_VERSION
 from crm.scoring.services import candidate_openings_live, candidates_rescore, openings_rescore
 from talent.models import Candidate
-from tests.crm.factories import CandidacyFactory, CompanyFactory, OpeningFactory, OpeningRequirementFactory
+from tests.crm.factories import (
+    CandidacyFactory,
+    CompanyFactory,
+    FxRateFactory,
+    OpeningFactory,
+    OpeningRequirementFactory,
+)
 from tests.talent.factories import (
     AuthorshipFactory,
     CandidateFactory,
@@ -28,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """django-money caches exchange rates in the cache: start each test without them."""
+    """Save-triggered rescoring coalesces through the cache: start each test without its keys."""
     cache.clear()
     yield
     cache.clear()
@@ -182,9 +188,9 @@ def test_compensation_is_neutral_with_explanation_when_the_rate_is_missing(taxon
 
 
 def test_compensation_converts_with_the_stored_exchange_rate(taxonomy, rl_opening):
-    backend = ExchangeBackend.objects.create(name=get_default_backend_name(), base_currency="EUR")
-    Rate.objects.create(backend=backend, currency="CNY", value=Decimal("7.7"))
-    Rate.objects.create(backend=backend, currency="USD", value=Decimal("1.1"))
+    on = fx_default_on()
+    FxRateFactory(rate_on=on, currency="CNY", rate_per_eur=Decimal("7.7"))
+    FxRateFactory(rate_on=on, currency="USD", rate_per_eur=Decimal("1.1"))
     candidate = CandidateFactory(expected_compensation=Money(Decimal("500000"), "USD"))  # = 3,500,000 CNY
 
     openings_rescore([rl_opening.id])

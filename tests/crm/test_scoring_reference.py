@@ -5,6 +5,7 @@ one pair at a time, straight from the formulas in the factor docstrings.
 """
 
 import math
+from datetime import date
 
 import numpy as np
 from hypothesis import given, settings
@@ -131,7 +132,7 @@ def problems(draw):
 def _arrays(parents, n_cities, cands, opens):
     s, m = len(parents), len(opens)
     ctx = ScoringContext(
-        reference_year=2026, base_currency="CNY", specialty_ids=np.arange(s), specialty_names=[str(i) for i in range(s)],
+        reference_year=2026, base_currency="CNY", rates_on=date(2026, 10, 30), specialty_ids=np.arange(s), specialty_names=[str(i) for i in range(s)],
         specialty_index={}, slug_index={}, sim=specialty_similarity(parents, CREDIT), city_index={}, city_names=[],
         tier_weights={1: 1.0}, half_life_years=5.0, first_author_bonus=0.5, comp_stretch=STRETCH,
         must_have_min_credit=MUST_MIN, default_top_papers=2, top_k=3, block_size=4, weights={},

@@ -1,44 +1,59 @@
-"""Exchange rates: the ECB reference-rate history, conversion quotes, django-money's exchange backend.
+"""Exchange rates: the one home of converting money between currencies for a date.
+
+Every conversion in the project goes through :func:`fx_quote` (compensation's offer
+comparison, Decimal) or its rates (scoring's array path, which turns each quote's Decimal
+rate into a float once per currency and batch). It lives in crm, the lowest app that
+converts money, so that both crm and compensation import it.
 
 Source: the European Central Bank's euro foreign exchange reference rates
-(``compensation/data/fx/eurofxref-hist.csv``, see the README there). Each row is one
+(``crm/data/fx/eurofxref-hist.csv``, see the README there). Each row is one
 TARGET business day; each cell is how many units of a currency one euro bought at the
 14:15 CET fixing. The file has a trailing comma on every line, ``N/A`` where a currency
 was not fixed (CNY before 2005-04-01, currencies replaced by the euro), and no rows for
 weekends and TARGET holidays.
 
-* :func:`ecb_history_load` reads the file into :class:`~compensation.models.FxRate`
-  (bulk, idempotent) and fills django-money's ``ExchangeBackend``/``Rate`` tables with
-  the latest fixing (base EUR), so ``djmoney.contrib.exchange.models.get_rate`` and
-  ``convert_money`` work for the other apps (they cannot import this one).
+* :func:`ecb_history_load` reads the file into :class:`~crm.models.FxRate` (bulk,
+  idempotent).
 * :func:`fx_quote` gives the rate between two currencies on a date: the fixing of that
   date, or of the latest business day before it (at most
-  ``settings.COMPENSATION_FX_MAX_STALENESS_DAYS`` calendar days back); cross rates go
+  ``settings.CRM_FX_MAX_STALENESS_DAYS`` calendar days back); cross rates go
   through the euro: USD->CNY = (CNY per EUR) / (USD per EUR).
+* :func:`fx_default_on` is the date a conversion uses when the caller names none: today,
+  or the latest fixing loaded when the rates have not been refreshed since.
 * A rate that is not there raises :class:`MissingFxRate`; it is never taken as 0 or 1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talent.errors import DomainError
 
 from .conf import setting
-from .valuation import exact
 
 EUR = "EUR"
 ECB_SOURCE = "ECB"
-#: Name of the django-money exchange backend filled from the ECB file.
-ECB_BACKEND_NAME = "ecb"
+#: Digits kept by every intermediate Decimal result (amounts of 1e14 with 30+ decimals to
+#: spare), so that money is rounded once, where it is shown. Valuation uses it too.
+PRECISION = 50
+
+
+@contextlib.contextmanager
+def exact() -> Iterator[None]:
+    """Run the block in a 50-digit Decimal context, so intermediates are effectively exact."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        yield
 
 
 class MissingFxRate(DomainError):
@@ -52,17 +67,6 @@ class MissingFxRate(DomainError):
         super().__init__(message, fields={"currency": [message]})
         self.currency = currency
         self.on = on
-
-
-class EcbExchangeBackend:
-    """django-money exchange backend whose rates are loaded from the ECB file, not fetched.
-
-    ``settings.EXCHANGE_BACKEND`` points here, so ``get_rate``/``convert_money`` read the
-    ``Rate`` rows stored under :data:`ECB_BACKEND_NAME` (base EUR, latest fixing).
-    It has no ``update_rates``: use ``manage.py load_fx_rates``.
-    """
-
-    name = ECB_BACKEND_NAME
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def fx_quote(from_currency: str, to_currency: str, on: date, *, source: str = EC
     """Return the quote converting ``from_currency`` to ``to_currency`` as of ``on``.
 
     Both legs are taken from the same fixing date: the latest on or before ``on`` (within
-    ``settings.COMPENSATION_FX_MAX_STALENESS_DAYS``) that has every non-euro currency
+    ``settings.CRM_FX_MAX_STALENESS_DAYS``) that has every non-euro currency
     needed. A Saturday or Sunday therefore uses Friday's fixing.
 
     Returns:
@@ -131,7 +135,7 @@ def fx_quote(from_currency: str, to_currency: str, on: date, *, source: str = EC
     if from_currency == to_currency:
         return None
     needed = sorted({c for c in (from_currency, to_currency) if c != EUR})
-    window = timedelta(days=setting("COMPENSATION_FX_MAX_STALENESS_DAYS"))
+    window = timedelta(days=setting("CRM_FX_MAX_STALENESS_DAYS"))
     rows = FxRate.objects.filter(source=source, currency__in=needed, rate_on__lte=on,
                                  rate_on__gte=on - window).values_list("rate_on", "currency", "rate_per_eur")
     by_date: dict[date, dict[str, Decimal]] = {}
@@ -209,18 +213,14 @@ BATCH_SIZE = 5000  # ~30 ms per batch on SQLite; the full 1.9 MB file is ~200k r
 
 
 def ecb_history_load(path: str | Path, *, source: str = ECB_SOURCE) -> LoadResult:
-    """Load an ECB history file into ``FxRate`` and django-money's exchange tables.
+    """Load an ECB history file into ``FxRate``.
 
-    Idempotent: existing (source, currency, date) rows are kept (``ignore_conflicts``);
-    the django-money ``Rate`` rows of the ``ecb`` backend are replaced by the latest
-    fixing (base EUR, EUR itself = 1), one row per currency fixed that day.
+    Idempotent: existing (source, currency, date) rows are kept (``ignore_conflicts``).
 
     Raises:
         ValueError: The file is not in the ECB format (see :func:`ecb_history_parse`).
         OSError: The file cannot be read.
     """
-    from djmoney.contrib.exchange.models import ExchangeBackend, Rate
-
     from .models import FxRate
 
     before = FxRate.objects.filter(source=source).count()
@@ -241,26 +241,8 @@ def ecb_history_load(path: str | Path, *, source: str = ECB_SOURCE) -> LoadResul
                     FxRate.objects.bulk_create(batch, ignore_conflicts=True)
                     batch = []
         FxRate.objects.bulk_create(batch, ignore_conflicts=True)
-        if source == ECB_SOURCE and latest:
-            backend, _created = ExchangeBackend.objects.update_or_create(
-                name=ECB_BACKEND_NAME, defaults={"base_currency": EUR})
-            backend.rates.all().delete()
-            Rate.objects.bulk_create(
-                [Rate(currency=currency, value=value, backend=backend) for currency, value in sorted(latest.items())]
-                + [Rate(currency=EUR, value=Decimal(1), backend=backend)]
-            )
-            codes = [*latest, EUR]
-            transaction.on_commit(lambda: djmoney_rate_cache_clear(codes))
     created = FxRate.objects.filter(source=source).count() - before
     return LoadResult(rows_read=read, rows_created=created, latest_on=latest_on, latest_currencies=len(latest))
-
-
-def djmoney_rate_cache_clear(codes: Iterable[str]) -> None:
-    """Forget django-money's cached ``get_rate`` results between ``codes`` (backend ``ecb``)."""
-    from django.core.cache import cache
-
-    codes = list(codes)
-    cache.delete_many([f"djmoney:get_rate:{a}:{b}:{ECB_BACKEND_NAME}" for a in codes for b in codes if a != b])
 
 
 def fx_latest_fixing_on(*, source: str = ECB_SOURCE) -> date | None:
@@ -273,5 +255,17 @@ def fx_latest_fixing_on(*, source: str = ECB_SOURCE) -> date | None:
 
 
 def default_history_path() -> Path:
-    """The ECB file shipped with the project (``settings.COMPENSATION_FX_FILE``)."""
-    return Path(setting("COMPENSATION_FX_FILE"))
+    """The ECB file shipped with the project (``settings.CRM_FX_FILE``)."""
+    return Path(setting("CRM_FX_FILE"))
+
+
+def fx_default_on(*, source: str = ECB_SOURCE) -> date:
+    """Return the date a conversion uses when the caller names none.
+
+    Today (local date), or the latest fixing loaded when that is earlier: rates are loaded
+    from a file, so between two loads "today" has no fixing and the latest one is the best
+    estimate. With nothing loaded, today (and a conversion raises :class:`MissingFxRate`).
+    """
+    today = timezone.localdate()
+    latest = fx_latest_fixing_on(source=source)
+    return min(today, latest) if latest else today

@@ -6,18 +6,18 @@ from time import perf_counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from compensation.fx import default_history_path, ecb_history_load
+from crm.fx import default_history_path, ecb_history_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load ECB euro reference rates (eurofxref-hist.csv format) into compensation.FxRate and "
-        "django-money's exchange backend 'ecb' (latest fixing, base EUR). Safe to run again."
+        "Load ECB euro reference rates (eurofxref-hist.csv format) into crm.FxRate, the one source "
+        "of every currency conversion. Safe to run again."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", nargs="?", default=None,
-                            help="Path to eurofxref-hist.csv (default: the copy shipped in compensation/data/fx/).")
+                            help="Path to eurofxref-hist.csv (default: the copy shipped in crm/data/fx/).")
 
     def handle(self, *args, file: str | None = None, **options) -> None:
         path = file or default_history_path()
