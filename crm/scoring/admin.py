@@ -92,11 +92,13 @@ class OpeningScoringAdminMixin:
 
     @admin.action(description=_("Rescore selected openings"))
     def rescore_selected_openings(self, request, queryset):
-        """Send one scoring task for the selected openings (runs inline in the embedded mode)."""
-        from crm.tasks import score_openings_task
+        """Send the scoring tasks for the selected openings, chunked (they run inline in the embedded mode)."""
+        from crm.scoring.services import opening_chunks
+        from crm.tasks import openings_rescore_task
 
         ids = sorted(queryset.values_list("id", flat=True))
-        score_openings_task.delay(ids, ScoringRun.Trigger.ADMIN)
+        for chunk in opening_chunks(ids):
+            openings_rescore_task.delay(chunk, ScoringRun.Trigger.ADMIN)
         self.message_user(
             request,
             ngettext("Rescoring %(count)d opening.", "Rescoring %(count)d openings.", len(ids)) % {"count": len(ids)},
