@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from djmoney.forms import MoneyField
 from djmoney.money import Money
 
 from crm.models import Candidacy
+from talent.conf import setting as talent_setting
 from talent.errors import DomainError
 from talent.money import parse_currency, parse_decimal, parse_money
 
@@ -31,8 +31,8 @@ from .valuation import vesting_schedule_parse
 
 
 def currency_choices() -> list[tuple[str, str]]:
-    """The project's currencies (``settings.CURRENCIES``), or a short default list."""
-    return [(c, c) for c in getattr(settings, "CURRENCIES", None) or ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"]]
+    """The project's currencies (``settings.CURRENCIES``; default in :mod:`talent.conf`)."""
+    return [(c, c) for c in talent_setting("CURRENCIES")]
 
 
 def field_error(exc: ValidationError) -> ValidationError:

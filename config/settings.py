@@ -188,7 +188,7 @@ DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 # --- Money ----------------------------------------------------------------------------
 BASE_CURRENCY = _env_or("BASE_CURRENCY", TALENT_DEFAULTS["BASE_CURRENCY"])
 DEFAULT_CURRENCY = BASE_CURRENCY
-CURRENCIES = env.list("CRM_CURRENCIES", default=["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"])
+CURRENCIES = env.list("CRM_CURRENCIES", default=TALENT_DEFAULTS["CURRENCIES"])
 PHONENUMBER_DEFAULT_REGION = _env_or("PHONENUMBER_DEFAULT_REGION", "CN")
 PHONENUMBER_DB_FORMAT = "E164"
 

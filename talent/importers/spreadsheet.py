@@ -209,13 +209,13 @@ def _money(cells: dict[str, str], fields: dict[str, Any], errors: dict[str, str]
     decimals than the currency has, no symbols); the currency must also be one of
     ``settings.CURRENCIES`` (what the forms offer).
     """
-    from django.conf import settings
     from django.core.exceptions import ValidationError
 
+    from talent.conf import setting
     from talent.money import parse_money
 
     currency = cells.get("currency", "").strip()
-    allowed = getattr(settings, "CURRENCIES", None) or []
+    allowed = setting("CURRENCIES")
     for name in ("current_compensation", "expected_compensation"):
         raw = cells.get(name, "").strip()
         if not raw:
