@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm.conf import DEFAULTS as CRM_DEFAULTS
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
 from talent.conf import DEFAULTS as TALENT_DEFAULTS
 
@@ -226,6 +227,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "Headhunter CRM API", "VERSION": "1.0.0"}
 
 # --- Domain settings ------------------------------------------------------------------
 CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
+# Weekly report (crm/reports): days without a stage move or activity before a candidacy
+# is reported stale. Every CRM_REPORT_* default, with its reasoning, is in crm/conf.py.
+CRM_REPORT_STALE_DAYS = env.int("CRM_REPORT_STALE_DAYS", default=CRM_DEFAULTS["CRM_REPORT_STALE_DAYS"])
 
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
@@ -278,6 +282,12 @@ CELERY_BEAT_SCHEDULE = {
     "crm-openings-rescore-all": {
         "task": "crm.tasks.openings_rescore_all_task",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Mondays 08:00: every manager's weekly pipeline report, for the ISO week that ended at
+    # midnight; one sub-task per manager, each sending at most once (crm/reports/delivery.py).
+    "crm-weekly-reports-send-all": {
+        "task": "crm.tasks.weekly_reports_send_all_task",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
 }
 

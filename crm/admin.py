@@ -29,8 +29,8 @@ from .models import (
     ScoringRun,
     StageChange,
     WebhookEndpoint,
-    WeeklyReport,
 )
+from .reports import admin as reports_admin  # noqa: F401  (weekly reports and staff profiles)
 from .scoring.admin import CandidateScoringAdminMixin, OpeningScoringAdminMixin
 
 
@@ -355,15 +355,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["url", "partner__name"]
     list_select_related = ["partner"]
-
-
-@admin.register(WeeklyReport)
-class WeeklyReportAdmin(admin.ModelAdmin):
-    list_display = ["manager", "week_start_on", "language", "sent_at"]
-    list_filter = ["week_start_on", "language"]
-    search_fields = ["manager__username", "manager__email"]
-    list_select_related = ["manager"]
-    readonly_fields = ["created_at", "sent_at"]
 
 
 class CandidacyInline(admin.TabularInline):

@@ -529,24 +529,108 @@ class FitScore(models.Model):
         return f"{self.candidate} / {self.opening}: {self.score}"
 
 
+class StaffProfile(models.Model):
+    """What the crm knows about a user beyond their login: their team and the language they read.
+
+    The one notion of a *team* the weekly report uses (:mod:`crm.reports.team`): a
+    recruiter's ``manager`` is the manager of their team. An opening is in a manager's
+    report when it names them as its responsible manager (``Opening.manager``), or when it
+    names no manager and its owner recruiter is in their team. A user without a profile
+    is in no team and reads in the site's default language.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="crm_profile")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("team manager"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="team_profiles",
+        help_text=_("The manager of this user's team: their weekly report covers the openings this user owns "
+                    "that name no responsible manager."),
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True,
+                                help_text=_("Language of the e-mails this user receives; empty: the site's default."))
+    is_weekly_report_enabled = models.BooleanField(
+        _("receives the weekly report"), default=True,
+        help_text=_("Unticked: no weekly pipeline report is sent to this user, even for the openings they manage."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(manager=F("user")), name="staffprofile_not_own_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        errors = {}
+        codes = [code for code, _name in settings.LANGUAGES]
+        if self.language and self.language not in codes:
+            errors["language"] = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
+        if self.manager_id is not None and self.manager_id == self.user_id:
+            errors["manager"] = _("A user cannot be their own team manager.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class WeeklyReport(models.Model):
-    """The weekly pipeline report of one manager for one week; makes sending idempotent."""
+    """The weekly pipeline report of one manager for one ISO week: what was sent, and whether it was.
+
+    One row per (manager, week) makes sending idempotent (:mod:`crm.reports.delivery`):
+    ``pending`` (created, nothing rendered) -> ``sending`` (claimed by a worker until
+    ``claimed_at`` + ``CRM_REPORT_SEND_LEASE_SECONDS``; the figures and the rendered parts
+    are stored first) -> ``sent``, or ``failed`` (``error`` says why; it can be sent again).
+    ``payload`` holds the figures (JSON, :func:`crm.reports.selectors.report_figures`),
+    ``subject``/``html``/``text``/``csv`` the parts exactly as sent (the charts are drawn
+    again from ``payload``), ``content_sha256`` their hash,
+    and ``message_id`` the Message-ID every attempt reuses, so a copy sent twice after a
+    crash is recognisably the same message.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("manager"), on_delete=models.CASCADE, related_name="weekly_reports")
     week_start_on = models.DateField(_("week starting"), help_text=_("The Monday of the reported week."))
     language = models.CharField(_("language"), max_length=10, default="en")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Sending attempts so far."))
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the last attempt failed."))
+    recipient = models.EmailField(_("recipient"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
     payload = models.JSONField(_("figures"), default=dict, blank=True)
+    html = models.TextField(_("HTML part"), blank=True)
+    text = models.TextField(_("text part"), blank=True)
+    csv = models.TextField(_("CSV attachment"), blank=True)
+    content_sha256 = models.CharField(_("content hash"), max_length=64, blank=True,
+                                      help_text=_("SHA-256 of the subject, HTML, text and CSV parts as sent."))
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("weekly report")
         verbose_name_plural = _("weekly reports")
-        ordering = ["-week_start_on"]
-        constraints = [models.UniqueConstraint(fields=["manager", "week_start_on"], name="weeklyreport_unique")]
+        ordering = ["-week_start_on", "manager_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "week_start_on"], name="weeklyreport_unique"),
+            models.CheckConstraint(condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                                   name="weeklyreport_sent_has_time"),
+        ]
+        indexes = [models.Index(fields=["week_start_on", "status"], name="weeklyreport_week_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.manager} {self.week_start_on}"
+        iso = self.week_start_on.isocalendar()
+        return f"{self.manager} {iso.year}-W{iso.week:02d}"
 
 
 class FxRate(models.Model):

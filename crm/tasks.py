@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from .models import Opening, ScoringRun
+from .reports.delivery import ReportInFlight
 
 # Retry policy shared by the scoring tasks: transient database errors only.
 _RETRY = {
@@ -93,3 +94,58 @@ def openings_rescore_all_task(trigger: str = ScoringRun.Trigger.SCHEDULE) -> int
     for chunk in chunks:
         openings_rescore_task.delay(chunk, trigger)
     return len(chunks)
+
+
+# --- weekly pipeline report (crm/reports) ---------------------------------------------------
+
+#: Retry policy of the report's sending: the mail server unreachable or refusing for now
+#: (``OSError`` covers ``smtplib.SMTPException``, refused connections and time-outs), a
+#: lost database connection, or another worker holding the claim. Backoff 60 s doubling
+#: to 30 min (about an hour in all, well past the claim's lease), with jitter.
+_REPORT_RETRY = {
+    "retry_backoff": 60,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+@shared_task(**_RELIABLE, **_REPORT_RETRY, autoretry_for=(OSError, OperationalError))
+def weekly_reports_send_all_task(week: str | None = None) -> int:
+    """Send every manager's weekly report for ``week`` (``"2026-W48"``; default the last complete week).
+
+    Fans out one :func:`weekly_report_send_task` per manager of
+    :func:`crm.reports.team.report_manager_ids`; returns how many. Scheduled Monday 08:00
+    local time (``CELERY_BEAT_SCHEDULE``). Running it twice for a week sends nothing twice:
+    each sub-task finds its report sent.
+    """
+    from .reports.team import report_manager_ids
+    from .reports.weeks import Week, week_last_complete
+
+    target = Week.parse(week) if week else week_last_complete()
+    manager_ids = report_manager_ids(target)
+    for manager_id in manager_ids:
+        weekly_report_send_task.delay(manager_id, target.label)
+    return len(manager_ids)
+
+
+@shared_task(**_RELIABLE, **_REPORT_RETRY, autoretry_for=(OSError, OperationalError, ReportInFlight))
+def weekly_report_send_task(manager_id: int, week: str) -> str:
+    """Send one manager's report for ``week`` unless it was sent (:func:`crm.reports.delivery.weekly_report_send`).
+
+    Returns ``"sent"``, ``"already_sent"``, ``"undeliverable"`` (no e-mail address: recorded,
+    not retried) or ``"no_manager"`` (the user was deleted). Retries transient failures
+    (see ``_REPORT_RETRY``); after the last one the report stays ``failed`` with the error,
+    for the admin's "send again".
+    """
+    from django.contrib.auth import get_user_model
+
+    from .reports.delivery import ReportNotDeliverable, weekly_report_send
+    from .reports.weeks import Week
+
+    try:
+        return weekly_report_send(manager_id=manager_id, week=Week.parse(week)).action
+    except get_user_model().DoesNotExist:
+        return "no_manager"
+    except ReportNotDeliverable:
+        return "undeliverable"

@@ -10,6 +10,9 @@ into all three. Steps (each idempotent, so ``make demo`` can run again):
 4. exchange rates from the shipped ECB file, a fictional candidate with a big-tech and a
    unicorn offer (the comparison page);
 5. fit scores for every opening;
+6. five weeks of fictional pipeline history (``compensation.demo_history``) and the demo
+   manager's weekly report for its last week, written to files under
+   ``VAR_DIR/reports/`` (the path is printed; nothing is e-mailed);
 
 then a summary: candidates, publications, venues recognised, duplicates merged and
 flagged, time taken.
@@ -67,11 +70,33 @@ class Command(BaseCommand):
             f"(the best {setting('CRM_SCORING_TOP_K')} per opening plus every candidacy)."
         )
 
+        self._weekly_report()
         self._summary(report, time.perf_counter() - started)
         self.stdout.write(self.style.SUCCESS(
             f"\nDemo ready. Open http://127.0.0.1:8000/admin/ and log in as "
             f"{DEMO_USERNAME!r} with password {password!r}."
         ))
+
+    def _weekly_report(self) -> None:
+        """Build the fictional history and write the demo manager's report for its week to files."""
+        from pathlib import Path
+
+        from compensation.demo_history import demo_history_create, demo_team_create
+        from crm.reports.delivery import weekly_report_build, weekly_report_write
+
+        week = demo_history_create()
+        manager = demo_team_create().manager
+        payload, rendered = weekly_report_build(manager=manager, week=week)
+        directory = Path(settings.VAR_DIR) / "reports" / week.label / manager.get_username()
+        paths = weekly_report_write(rendered, directory)
+        figures = {h["key"]: h["this_week"] for h in payload["headline"]}
+        self.stdout.write(
+            f"Fictional pipeline history: 5 weeks to {week.label}. Weekly report of {manager.get_username()!r} "
+            f"({figures['new_candidacies']} new candidacies, {figures['placements']} placement(s), "
+            f"fees booked {figures['fees_booked']['amount']} {figures['fees_booked']['currency']}):")
+        self.stdout.write(f"  {paths['html']}")
+        self.stdout.write(f"  (text, CSV and charts beside it; `manage.py weekly_report --week {week.label} "
+                          f"--manager {manager.email} --dry-run --output DIR` writes it again)")
 
     def _recruiter_login(self) -> str:
         """Create or refresh the demo recruiter; return the password to print."""
