@@ -42,16 +42,17 @@ def _status_at(moment: datetime) -> Subquery:
 class OfferReportFigures:
     """:class:`crm.reports.hooks.OfferFigures` over ``Offer`` and ``OfferStatusChange`` (one query per call)."""
 
-    def counts(self, opening_ids: list[int], weeks: list[Week]) -> dict[str, list[int]]:
+    def counts(self, opening_ids: list[int], weeks: list[Week]) -> dict[int, dict[str, list[int]]]:
         aggregates = {
             f"{key}_{i}": Count("id", filter=Q(to_status=status, changed_at__gte=w.start_at, changed_at__lt=w.end_at))
             for key, status in COUNTED.items() for i, w in enumerate(weeks)
         }
-        row = OfferStatusChange.objects.filter(
+        rows = (OfferStatusChange.objects.filter(
             offer__candidacy__opening_id__in=opening_ids, changed_at__gte=weeks[0].start_at,
-            changed_at__lt=weeks[-1].end_at,
-        ).aggregate(**aggregates)
-        return {key: [row[f"{key}_{i}"] for i in range(len(weeks))] for key in COUNTED}
+            changed_at__lt=weeks[-1].end_at, to_status__in=list(COUNTED.values()),
+        ).values("offer__candidacy__opening_id").annotate(**aggregates).order_by())
+        return {r["offer__candidacy__opening_id"]: {key: [r[f"{key}_{i}"] for i in range(len(weeks))]
+                                                    for key in COUNTED} for r in rows}
 
     def projected_fees(self, opening_ids: list[int], moments: list[datetime]) -> list[list[dict]]:
         """Open offers at each moment with year-1 cash (rounded once, as a placement stores it) and fee.

@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     # than a slow SMTP exchange with retries (Django's SMTP timeout is unset: the OS's);
     # shorter than the broker's visibility timeout, so a redelivered task finds it free.
     "CRM_REPORT_SEND_LEASE_SECONDS": 600,
+    # Managers whose figures the Monday fan-out computes together (the same ~16 queries for
+    # the whole batch; bench/report.py: 50 managers over 1,000,000 stage changes in a few
+    # seconds). A payload is a few hundred kB at most, so 100 keep the worker's memory small.
+    "CRM_REPORT_BATCH_SIZE": 100,
 }
 
 

@@ -114,16 +114,19 @@ _REPORT_RETRY = {
 def weekly_reports_send_all_task(week: str | None = None) -> int:
     """Send every manager's weekly report for ``week`` (``"2026-W48"``; default the last complete week).
 
-    Fans out one :func:`weekly_report_send_task` per manager of
-    :func:`crm.reports.team.report_manager_ids`; returns how many. Scheduled Monday 08:00
+    Computes the figures of all managers of :func:`crm.reports.team.report_manager_ids` in
+    batches (:func:`crm.reports.delivery.weekly_reports_prepare`), then fans out one
+    :func:`weekly_report_send_task` per manager, which renders and sends; returns how many. Scheduled Monday 08:00
     local time (``CELERY_BEAT_SCHEDULE``). Running it twice for a week sends nothing twice:
     each sub-task finds its report sent.
     """
+    from .reports.delivery import weekly_reports_prepare
     from .reports.team import report_manager_ids
     from .reports.weeks import Week, week_last_complete
 
     target = Week.parse(week) if week else week_last_complete()
     manager_ids = report_manager_ids(target)
+    weekly_reports_prepare(week=target, manager_ids=manager_ids)  # figures in batches, stored on the rows
     for manager_id in manager_ids:
         weekly_report_send_task.delay(manager_id, target.label)
     return len(manager_ids)

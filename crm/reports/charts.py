@@ -58,11 +58,43 @@ def cjk_font() -> FontChoice:
     """Find an installed font with Chinese glyphs (cached for the process).
 
     The families of :data:`CJK_FAMILIES` first, then any font matplotlib knows whose
-    character map covers :data:`PROBE`. Logs a warning and returns ``FontChoice(None, None)``
+    character map covers :data:`PROBE`; when none, CJK fonts installed after matplotlib
+    cached its font list are added and the search repeated. Logs a warning and returns ``FontChoice(None, None)``
     when there is none: Chinese labels would then be drawn as boxes.
     """
     from matplotlib import font_manager
 
+    choice = _cjk_font_known(font_manager)
+    if choice is None and _register_system_cjk_fonts(font_manager):
+        choice = _cjk_font_known(font_manager)
+    if choice is not None:
+        return choice
+    logger.warning("No font with Chinese glyphs found: Chinese chart labels would be boxes. "
+                   "Install one (Debian: apt-get install fonts-noto-cjk).")
+    return FontChoice(None, None)
+
+
+#: File-name hints of CJK fonts, to find one installed after matplotlib cached its font list.
+_CJK_FILE_HINTS = ("cjk", "wqy", "sourcehan", "notosanssc", "simhei", "msyh", "pingfang", "droidsansfallback",
+                   "uming", "ukai")
+
+
+def _register_system_cjk_fonts(font_manager) -> bool:
+    """Add CJK fonts installed after matplotlib's font cache was built; return whether any was added."""
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        name = path.lower().replace("-", "").replace("_", "")
+        if path not in known and any(hint in name for hint in _CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+                added = True
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return added
+
+
+def _cjk_font_known(font_manager) -> FontChoice | None:
     known = {entry.name for entry in font_manager.fontManager.ttflist}
     for family in CJK_FAMILIES:
         if family not in known:
@@ -74,9 +106,7 @@ def cjk_font() -> FontChoice:
         path = font_manager.FontPath(entry.fname, getattr(entry, "index", 0))
         if _covers(path, PROBE):
             return FontChoice(entry.name, entry.fname)
-    logger.warning("No font with Chinese glyphs found: Chinese chart labels would be boxes. "
-                   "Install one (Debian: apt-get install fonts-noto-cjk).")
-    return FontChoice(None, None)
+    return None
 
 
 def font_families() -> list[str]:

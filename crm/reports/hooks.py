@@ -22,14 +22,14 @@ from .weeks import Week
 class OfferFigures(Protocol):
     """What the weekly report needs to know about client offers of some openings.
 
-    Every method runs a constant number of SQL queries whatever the number of openings
-    or offers, and reads history (``OfferStatusChange``), so any past week gives the same
+    Every method runs one SQL query whatever the number of openings or offers, and reads history (``OfferStatusChange``), so any past week gives the same
     answer. "Client offers" are offers tied to a candidacy of one of ``opening_ids``.
     """
 
-    def counts(self, opening_ids: list[int], weeks: list[Week]) -> dict[str, list[int]]:
-        """Offers extended and accepted per week: ``{"offers_extended": [n per week], "offers_accepted": [...]}``,
-        in the order of ``weeks``, counted from status moves whose ``changed_at`` is in the week."""
+    def counts(self, opening_ids: list[int], weeks: list[Week]) -> dict[int, dict[str, list[int]]]:
+        """Offers extended and accepted per opening and week: ``{opening_id: {"offers_extended": [n per
+        week], "offers_accepted": [...]}}`` (openings without any left out), in the order of
+        ``weeks``, counted from status moves whose ``changed_at`` is in the week."""
 
     def projected_fees(self, opening_ids: list[int], moments: list[datetime]) -> list[list[dict]]:
         """The open offers at each moment and their projected fee, one list per moment.

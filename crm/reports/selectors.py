@@ -2,9 +2,10 @@
 
 Every figure is an aggregate or a row query in the database (ORM aggregates with
 ``Count(filter=...)``, window functions, and two raw SQL statements where the ORM cannot
-nest aggregates or compute a median); no Python loop runs over events. The number of
-queries per manager is constant (about 16), whatever the number of openings, candidacies
-or events.
+nest aggregates or compute a median); no Python loop runs over events. A batch of
+managers (:func:`reports_figures`) takes a constant number of queries (about 16), whatever
+the number of managers, openings, candidacies or events; one manager alone is a batch of
+one (:func:`report_figures`).
 
 **Reproducible.** Each figure is read from history as of the end of the reported week
 (``week.end_at``, the next Monday 00:00 local time): stage moves (``StageChange``), offer
@@ -54,8 +55,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, FirstValue, RowNumber
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -68,7 +69,13 @@ from ..models import Activity, Candidacy, FitScore, Placement, StageChange
 from ..pipeline import FORWARD, OPEN
 from ..services import CONSENT_REFUSED
 from .hooks import offer_figures
-from .team import ACTIVE_OPENING_STATUSES, manager_openings
+from .team import (
+    ACTIVE_OPENING_STATUSES,
+    SCOPE_JOIN_SQL,
+    SCOPE_MANAGER_SQL,
+    managers_openings,
+    report_manager_expression,
+)
 from .weeks import Week, report_zone
 
 Stage = Candidacy.Stage
@@ -194,37 +201,39 @@ def _users(ids) -> dict[int, str]:
     return {u.pk: (u.get_full_name() or u.get_username()) for u in users}
 
 
-# --- the figures -------------------------------------------------------------------------
+# --- the figures, for a batch of managers -------------------------------------------------------
+#
+# Every query covers the openings of all the managers of a batch at once and groups by
+# opening (or by manager, where a figure cannot be summed: medians); the Python that
+# follows only folds those grouped rows (a few per opening) into each manager's report.
+# One manager alone is a batch of one: the same queries.
 
 
-def _stage_trend(ids: list[int], weeks: list[Week]) -> dict[str, list[int]]:
-    """Stage-based counts per week (one scan of the trend's stage changes)."""
+def _trend_by_opening(ids: list[int], weeks: list[Week]) -> dict[int, dict[str, list[int]]]:
+    """Stage-based counts per opening and week (one scan of the trend's stage changes)."""
     if not ids:
-        return {key: [0] * len(weeks) for key in STAGE_COUNTS}
+        return {}
     aggregates = {
         f"{key}_{i}": Count("id", filter=q & Q(changed_at__gte=w.start_at, changed_at__lt=w.end_at))
         for key, q in STAGE_COUNTS.items() for i, w in enumerate(weeks)
     }
-    row = StageChange.objects.filter(
-        candidacy__opening_id__in=ids, changed_at__gte=weeks[0].start_at, changed_at__lt=weeks[-1].end_at,
-    ).aggregate(**aggregates)
-    return {key: [row[f"{key}_{i}"] for i in range(len(weeks))] for key in STAGE_COUNTS}
+    rows = (StageChange.objects.filter(candidacy__opening_id__in=ids, changed_at__gte=weeks[0].start_at,
+                                       changed_at__lt=weeks[-1].end_at)
+            .values("candidacy__opening_id").annotate(**aggregates).order_by())
+    return {r["candidacy__opening_id"]: {key: [r[f"{key}_{i}"] for i in range(len(weeks))] for key in STAGE_COUNTS}
+            for r in rows}
 
 
-def _fees_booked(ids: list[int], week: Week) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """Fees of placements recorded in ``week`` and the week before, per currency."""
+def _fees_booked(ids: list[int], week: Week) -> list[dict]:
+    """Fees of placements recorded in ``week`` (``this``) and the week before (``last``), per opening and currency."""
     if not ids:
-        return {}, {}
-    previous = week.previous()
-    rows = (Placement.objects.filter(candidacy__opening_id__in=ids, created_at__gte=previous.start_at,
-                                     created_at__lt=week.end_at)
-            .values("fee_currency")
-            .annotate(this=Sum("fee", filter=Q(created_at__gte=week.start_at)),
-                      last=Sum("fee", filter=Q(created_at__lt=week.start_at)))
-            .order_by("fee_currency"))
-    this = {r["fee_currency"]: r["this"] for r in rows if r["this"] is not None}
-    last = {r["fee_currency"]: r["last"] for r in rows if r["last"] is not None}
-    return this, last
+        return []
+    return list(Placement.objects.filter(candidacy__opening_id__in=ids, created_at__gte=week.previous().start_at,
+                                         created_at__lt=week.end_at)
+                .values("candidacy__opening_id", "fee_currency")
+                .annotate(this=Sum("fee", filter=Q(created_at__gte=week.start_at)),
+                          last=Sum("fee", filter=Q(created_at__lt=week.start_at)))
+                .order_by())
 
 
 def _funnel(ids: list[int], week: Week) -> dict[int, dict]:
@@ -251,12 +260,16 @@ def _funnel(ids: list[int], week: Week) -> dict[int, dict]:
     return {row[0]: {"reached": [int(v or 0) for v in row[1:-1]], "moves": int(row[-1] or 0)} for row in rows}
 
 
-def _median_days(ids: list[int], week: Week, *, portable: bool = False) -> dict[str, dict]:
-    """Per open stage: the median days of the stays that ended in the week, and their number.
+def _median_days(ids: list[int], week: Week, *, portable: bool = False) -> dict[int, dict[str, dict]]:
+    """Per manager and open stage: the median days of the stays that ended in the week, and their number.
 
-    PostgreSQL: ``percentile_cont(0.5)``. Elsewhere (SQLite), or with ``portable``: the
-    same median in plain SQL with window functions (the middle row, or the mean of the
-    two middle rows, of each stage's ordered stays).
+    ``ids``: the openings of the batch; each is attributed to its manager with
+    :data:`crm.reports.team.SCOPE_MANAGER_SQL`. PostgreSQL: ``percentile_cont(0.5)``.
+    Elsewhere (SQLite), or with ``portable``: the same median in plain SQL with window
+    functions (the middle row, or the mean of the two middle rows, of each ordered group).
+
+    Returns:
+        ``{manager_id: {stage: {"median_days": float (2 decimals), "stays": int}}}``.
     """
     if not ids:
         return {}
@@ -270,74 +283,108 @@ def _median_days(ids: list[int], week: Week, *, portable: bool = False) -> dict[
             SELECT DISTINCT sc.candidacy_id FROM {sc} sc JOIN {cy} c ON c.id = sc.candidacy_id
             WHERE c.opening_id IN ({_in(ids)}) AND sc.changed_at >= %s AND sc.changed_at < %s
         ), stays AS (
-            SELECT sc.to_stage AS stage, sc.changed_at AS entered_at,
+            SELECT sc.candidacy_id, sc.to_stage AS stage, sc.changed_at AS entered_at,
                    LEAD(sc.changed_at) OVER (PARTITION BY sc.candidacy_id ORDER BY sc.changed_at, sc.id) AS left_at
             FROM {sc} sc WHERE sc.candidacy_id IN (SELECT candidacy_id FROM moved) AND sc.changed_at < %s
         ), spans AS (
-            SELECT stage, {days} AS days FROM stays
-            WHERE left_at >= %s AND left_at < %s AND stage IN ({stages})
+            SELECT {SCOPE_MANAGER_SQL} AS manager_id, stays.stage, {days} AS days
+            FROM stays JOIN {cy} c ON c.id = stays.candidacy_id {SCOPE_JOIN_SQL}
+            WHERE left_at >= %s AND left_at < %s AND stays.stage IN ({stages})
               AND {days} >= {PASS_THROUGH_SECONDS / 86400.0!r}
         )
     """
     if postgres and not portable:
-        tail = """SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY days), COUNT(*)
-                  FROM spans GROUP BY stage"""
+        tail = """SELECT manager_id, stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY days), COUNT(*)
+                  FROM spans GROUP BY manager_id, stage"""
     else:
         tail = """, ranked AS (
-                      SELECT stage, days, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS rn,
-                             COUNT(*) OVER (PARTITION BY stage) AS n
+                      SELECT manager_id, stage, days,
+                             ROW_NUMBER() OVER (PARTITION BY manager_id, stage ORDER BY days) AS rn,
+                             COUNT(*) OVER (PARTITION BY manager_id, stage) AS n
                       FROM spans)
-                  SELECT stage, AVG(days), MAX(n) FROM ranked
-                  WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY stage"""
+                  SELECT manager_id, stage, AVG(days), MAX(n) FROM ranked
+                  WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY manager_id, stage"""
     params = _sql_params(*ids, week.start_at, week.end_at, week.end_at, week.start_at, week.end_at)
     with connection.cursor() as cursor:
         cursor.execute(head + tail, params)
         rows = cursor.fetchall()
-    return {stage: {"median_days": round(float(median), 2), "stays": int(n)} for stage, median, n in rows}
+    result: dict[int, dict[str, dict]] = {}
+    for manager_id, stage, median, n in rows:
+        result.setdefault(manager_id, {})[stage] = {"median_days": round(float(median), 2), "stays": int(n)}
+    return result
 
 
 def _stale(ids: list[int], week: Week, days: int) -> list[dict]:
-    """Candidacies in an open stage at the week's end, idle (no stage move, no activity) for ``days`` days."""
+    """Candidacies in an open stage at the week's end, idle (no stage move, no activity) for ``days`` days.
+
+    Each candidacy's last move before the week's end is found with a window function,
+    then kept when its stage is open, it is older than the cut-off and no activity of the
+    candidacy falls between the cut-off and the week's end.
+    """
     if not ids:
         return []
     cutoff = week.end_at - timedelta(days=days)
-    last_activity = (Activity.objects.filter(candidacy_id=OuterRef("candidacy_id"), occurred_at__lt=week.end_at)
-                     .order_by("-occurred_at").values("occurred_at")[:1])
-    latest_first = {"partition_by": [F("candidacy_id")], "order_by": [F("changed_at").desc(), F("id").desc()]}
-    # Filters on the window annotations apply after the windows are computed (Django wraps
-    # the query), so each candidacy's last move before the week's end is found first.
-    rows = (StageChange.objects.filter(candidacy__opening_id__in=ids, changed_at__lt=week.end_at)
-            .annotate(rn=Window(RowNumber(), **latest_first),
-                      stage_at_end=Window(FirstValue("to_stage"), **latest_first),
-                      last_move_at=Window(Max("changed_at"), partition_by=[F("candidacy_id")]),
-                      last_activity_at=Subquery(last_activity))
-            .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=cutoff))
-            .filter(rn=1, stage_at_end__in=OPEN, last_move_at__lt=cutoff)
-            .values("candidacy_id", "stage_at_end", "last_move_at", "last_activity_at", "candidacy__opening_id",
-                    "candidacy__candidate__full_name", "candidacy__candidate__native_name", "candidacy__owner_id"))
+    sc, cy, act = StageChange._meta.db_table, Candidacy._meta.db_table, Activity._meta.db_table
+    candidates = Candidacy._meta.get_field("candidate").related_model._meta.db_table
+    stages = ", ".join(f"'{s}'" for s in OPEN)
+    sql = f"""
+        SELECT last.candidacy_id, last.opening_id, last.to_stage, last.changed_at, cy.owner_id,
+               cand.full_name, cand.native_name,
+               (SELECT MAX(a.occurred_at) FROM {act} a WHERE a.candidacy_id = last.candidacy_id
+                  AND a.occurred_at < %s) AS last_activity_at
+        FROM (
+            SELECT sc.candidacy_id, c.opening_id, sc.to_stage, sc.changed_at,
+                   ROW_NUMBER() OVER (PARTITION BY sc.candidacy_id ORDER BY sc.changed_at DESC, sc.id DESC) AS rn
+            FROM {sc} sc JOIN {cy} c ON c.id = sc.candidacy_id
+            WHERE c.opening_id IN ({_in(ids)}) AND sc.changed_at < %s
+        ) last
+        JOIN {cy} cy ON cy.id = last.candidacy_id JOIN {candidates} cand ON cand.id = cy.candidate_id
+        WHERE last.rn = 1 AND last.to_stage IN ({stages}) AND last.changed_at < %s
+          AND NOT EXISTS (SELECT 1 FROM {act} a WHERE a.candidacy_id = last.candidacy_id
+                          AND a.occurred_at >= %s AND a.occurred_at < %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _sql_params(week.end_at, *ids, week.end_at, cutoff, cutoff, week.end_at))
+        rows = cursor.fetchall()
+    convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
     out = []
-    for r in rows:
-        last = max(r["last_move_at"], r["last_activity_at"] or r["last_move_at"])
+    for candidacy_id, opening_id, stage, moved_at, owner_id, name, native, activity_at in rows:
+        if convert is not None:  # SQLite returns text; make aware datetimes as the ORM would
+            moved_at = _aware(moved_at)
+            activity_at = _aware(activity_at)
+        last = max(moved_at, activity_at or moved_at)
         out.append({
-            "candidacy_id": r["candidacy_id"], "opening_id": r["candidacy__opening_id"],
-            "candidate": r["candidacy__candidate__full_name"], "native_name": r["candidacy__candidate__native_name"],
-            "stage": r["stage_at_end"], "last_move_at": _local(r["last_move_at"]),
-            "last_activity_at": _local(r["last_activity_at"]), "owner_id": r["candidacy__owner_id"],
-            "idle_days": (week.end_at - last).days,
+            "candidacy_id": candidacy_id, "opening_id": opening_id, "candidate": name, "native_name": native,
+            "stage": stage, "last_move_at": _local(moved_at), "last_activity_at": _local(activity_at),
+            "owner_id": owner_id, "idle_days": (week.end_at - last).days,
         })
     out.sort(key=lambda r: (-r["idle_days"], r["candidacy_id"]))
     return out
 
 
+def _aware(value) -> datetime | None:
+    """A datetime read by raw SQL on SQLite (UTC text or naive) as an aware datetime."""
+    from datetime import UTC
+
+    from django.utils.dateparse import parse_datetime
+
+    if value is None or (isinstance(value, datetime) and timezone.is_aware(value)):
+        return value
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    return parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed
+
+
 def _overdue(ids: list[int], week: Week) -> tuple[list[dict], list[dict]]:
-    """Follow-ups overdue at the week's end: ``(per recruiter, every follow-up)``."""
+    """Follow-ups overdue at the week's end: ``(per manager and recruiter, every follow-up)``."""
     if not ids:
         return [], []
     base = (Activity.objects.filter(candidacy__opening_id__in=ids, due_at__lt=week.end_at, occurred_at__lt=week.end_at)
             .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=week.end_at))
-            .annotate(recruiter_id=Coalesce("candidacy__owner_id", "created_by_id")))
-    groups = list(base.values("recruiter_id").annotate(count=Count("id"), oldest_due_at=Min("due_at"))
-                  .order_by("-count", "recruiter_id"))
+            .annotate(recruiter_id=Coalesce("candidacy__owner_id", "created_by_id"),
+                      report_manager_id=report_manager_expression("candidacy__opening__")))
+    groups = list(base.values("report_manager_id", "recruiter_id")
+                  .annotate(count=Count("id"), oldest_due_at=Min("due_at"))
+                  .order_by("report_manager_id", "-count", "recruiter_id"))
     rows = list(base.values("id", "recruiter_id", "subject", "due_at", "candidacy_id", "candidacy__opening_id",
                             "candidacy__candidate__full_name", "candidacy__candidate__native_name")
                 .order_by("due_at", "id"))
@@ -400,11 +447,160 @@ def _placement_events(ids: list[int], week: Week) -> list[dict]:
     } for r in rows]
 
 
+def _offer_events(provider, ids: list[int], week: Week) -> list[dict]:
+    if provider is None or not ids:
+        return []
+    counted = {"extended": "offers_extended", "accepted": "offers_accepted"}
+    return [{"kind": "offer_status", "at": _local(e["at"]), "candidacy_id": e["candidacy_id"],
+             "opening_id": e["opening_id"], "candidate": e["candidate"], "native_name": e.get("native_name", ""),
+             "from": e["from_status"], "to": e["to_status"], "is_reopen": False, "by_id": e["by_id"],
+             "counts_as": counted.get(e["to_status"], ""), "offer_id": e["offer_id"]}
+            for e in provider.events(ids, week.start_at, week.end_at)]
+
+
+def _by_manager(rows, manager_of: dict[int, int], key: str = "opening_id") -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(manager_of[row[key]], []).append(row)
+    return grouped
+
+
 def _sum_by_currency(rows: list[dict], amount_key: str) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for row in rows:
-        totals[row["currency"]] = totals.get(row["currency"], Decimal(0)) + row[amount_key]
+        if row[amount_key] is not None:
+            totals[row["currency"]] = totals.get(row["currency"], Decimal(0)) + row[amount_key]
     return totals
+
+
+def reports_figures(*, managers: list, week: Week, converter: BaseConverter | None = None,
+                    now: datetime | None = None) -> dict[int, dict]:
+    """Compute the weekly reports of ``managers`` for ``week`` at once: ``{manager id: payload}``.
+
+    About 16 queries for the whole batch, however many managers, openings or events
+    (each query covers all their openings and groups by opening or manager). A manager's
+    payload is what :func:`report_figures` returns for them alone.
+    """
+    converter = converter or BaseConverter()
+    trend_weeks = max(2, int(setting("CRM_REPORT_TREND_WEEKS")))
+    stale_days = int(setting("CRM_REPORT_STALE_DAYS"))
+    weeks = [week.shifted(-i) for i in reversed(range(trend_weeks))]
+    previous = week.previous()
+    provider = offer_figures()
+    generated_at = _local(now or timezone.now())
+
+    openings = list(managers_openings([m.pk for m in managers]).values(
+        "id", "title", "status", "fee_percent", "company__name", "company__native_name", "report_manager_id"))
+    manager_of = {o["id"]: o["report_manager_id"] for o in openings}
+    ids = list(manager_of)
+    active_ids = [o["id"] for o in openings if o["status"] in ACTIVE_OPENING_STATUSES]
+
+    trend = _trend_by_opening(ids, weeks)
+    offer_counts = provider.counts(ids, weeks) if provider and ids else {}
+    booked = _fees_booked(ids, week)
+    projected_now, projected_before = (provider.projected_fees(ids, [week.end_at, previous.end_at])
+                                       if provider and ids else ([], []))
+    funnel_rows = _funnel(ids, week)
+    medians = _median_days(ids, week)
+    stale = _stale(ids, week, stale_days)
+    groups, overdue_rows = _overdue(ids, week)
+    pending = (provider.pending(ids, week.end_at, week.end_on + timedelta(days=1),
+                                week.end_on + timedelta(days=DEADLINE_DAYS)) if provider and ids else [])
+    best = _best_fits(active_ids, int(setting("CRM_REPORT_BEST_FIT_PER_OPENING")))
+    events = _stage_events(ids, week) + _offer_events(provider, ids, week) + _placement_events(ids, week)
+    events.sort(key=lambda e: (e["at"], e["kind"]))
+    names = _users({e["by_id"] for e in events} | {g["recruiter_id"] for g in groups}
+                   | {s["owner_id"] for s in stale})
+    for e in events:
+        e["by"] = names.get(e.pop("by_id"), "")
+    for s in stale:
+        s["owner"] = names.get(s.pop("owner_id"), "")
+
+    openings_of = _by_manager(openings, manager_of, "id")
+    stale_of, pending_of, best_of = _by_manager(stale, manager_of), _by_manager(pending, manager_of), \
+        _by_manager(best, manager_of)
+    events_of = _by_manager(events, manager_of)
+    projected_now_of, projected_before_of = _by_manager(projected_now, manager_of), \
+        _by_manager(projected_before, manager_of)
+    overdue_of = _by_manager(overdue_rows, manager_of, "candidacy__opening_id")
+    booked_of = _by_manager(booked, manager_of, "candidacy__opening_id")
+    groups_of: dict[int, list] = {}
+    for g in groups:
+        groups_of.setdefault(g["report_manager_id"], []).append(g)
+    zero = [0] * len(weeks)
+
+    payloads = {}
+    for manager in managers:
+        mine = openings_of.get(manager.pk, [])
+        counts = {key: list(zero) for key in COUNT_KEYS}
+        for o in mine:
+            for source in (trend.get(o["id"], {}), offer_counts.get(o["id"], {})):
+                for key, values in source.items():
+                    counts[key] = [a + b for a, b in zip(counts[key], values, strict=True)]
+        booked_rows = booked_of.get(manager.pk, [])
+        money = {
+            "fees_projected": (
+                converter.total(_sum_by_currency(projected_now_of.get(manager.pk, []), "fee"), week.end_on),
+                converter.total(_sum_by_currency(projected_before_of.get(manager.pk, []), "fee"), previous.end_on)),
+            "fees_booked": (
+                converter.total(_sum_by_currency([{"currency": r["fee_currency"], "fee": r["this"]}
+                                                  for r in booked_rows], "fee"), week.end_on),
+                converter.total(_sum_by_currency([{"currency": r["fee_currency"], "fee": r["last"]}
+                                                  for r in booked_rows], "fee"), previous.end_on)),
+        }
+        headline = [{"key": key, "this_week": counts[key][-1], "last_week": counts[key][-2]} for key in COUNT_KEYS]
+        headline += [{"key": key, "this_week": this, "last_week": last} for key, (this, last) in money.items()]
+        funnel, total_reached = [], [0] * len(FORWARD)
+        for o in mine:
+            data = funnel_rows.get(o["id"], {"reached": [0] * len(FORWARD), "moves": 0})
+            total_reached = [a + b for a, b in zip(total_reached, data["reached"], strict=True)]
+            if o["status"] in ACTIVE_OPENING_STATUSES or data["moves"]:
+                funnel.append({"opening_id": o["id"], "reached": data["reached"], "moves": data["moves"]})
+        quiet = [o["id"] for o in mine if o["status"] in ACTIVE_OPENING_STATUSES
+                 and not funnel_rows.get(o["id"], {}).get("moves")]
+        my_medians = medians.get(manager.pk, {})
+        payloads[manager.pk] = {
+            "version": PAYLOAD_VERSION,
+            "generated_at": generated_at,
+            "week": {"label": week.label, "start_on": week.start_on.isoformat(), "end_on": week.end_on.isoformat(),
+                     "start_at": _local(week.start_at), "end_at": _local(week.end_at),
+                     "time_zone": str(report_zone()), "trend": [w.label for w in weeks]},
+            "manager": {"id": manager.pk, "name": manager.get_full_name() or manager.get_username(),
+                        "email": manager.email},
+            "base_currency": converter.base,
+            "offers_tracked": provider is not None,
+            "settings": {"stale_days": stale_days, "deadline_days": DEADLINE_DAYS,
+                         "list_limit": int(setting("CRM_REPORT_LIST_LIMIT"))},
+            "openings": [{"id": o["id"], "title": o["title"], "company": o["company__name"],
+                          "company_native": o["company__native_name"], "status": o["status"],
+                          "fee_percent": str(o["fee_percent"])} for o in mine],
+            "headline": headline,
+            "trend": counts,
+            "funnel": funnel,
+            "funnel_total": total_reached,
+            "median_days": [{"stage": s, **my_medians[s]} for s in OPEN if s in my_medians],
+            "stale": stale_of.get(manager.pk, []),
+            "offers_pending": [{**p, "deadline_on": p["deadline_on"].isoformat(), "year1_cash": str(p["year1_cash"])}
+                               for p in pending_of.get(manager.pk, [])],
+            "follow_ups": {
+                "by_recruiter": [
+                    {"recruiter_id": g["recruiter_id"], "recruiter": names.get(g["recruiter_id"], ""),
+                     "count": g["count"],
+                     "oldest_due_on": timezone.localtime(g["oldest_due_at"], report_zone()).date().isoformat()}
+                    for g in groups_of.get(manager.pk, [])],
+                "rows": [{"activity_id": r["id"], "recruiter": names.get(r["recruiter_id"], ""),
+                          "subject": r["subject"], "due_at": _local(r["due_at"]), "candidacy_id": r["candidacy_id"],
+                          "opening_id": r["candidacy__opening_id"], "candidate": r["candidacy__candidate__full_name"],
+                          "native_name": r["candidacy__candidate__native_name"]}
+                         for r in overdue_of.get(manager.pk, [])],
+            },
+            "best_fits": best_of.get(manager.pk, []),
+            "quiet_openings": quiet,
+            "events": events_of.get(manager.pk, []),
+            "projected_offers": [{**p, "year1_cash": str(p["year1_cash"]), "fee_percent": str(p["fee_percent"]),
+                                  "fee": str(p["fee"])} for p in projected_now_of.get(manager.pk, [])],
+        }
+    return payloads
 
 
 def report_figures(*, manager, week: Week, converter: BaseConverter | None = None,
@@ -418,115 +614,12 @@ def report_figures(*, manager, week: Week, converter: BaseConverter | None = Non
         now: When the figures are computed (stored as ``generated_at``; default now).
 
     Returns:
-        ``{"version", "week", "manager", "base_currency", "offers_tracked", "openings",
-        "headline", "trend", "funnel", "funnel_total", "median_days", "stale",
-        "offers_pending", "follow_ups", "best_fits", "quiet_openings", "events",
-        "projected_offers", "settings"}``; amounts are strings (Decimal), times local ISO
-        text, stages and statuses their codes (labels are the renderer's). Every headline
-        number has its underlying rows in ``events`` (``counts_as``) or
+        ``{"version", "generated_at", "week", "manager", "base_currency", "offers_tracked",
+        "settings", "openings", "headline", "trend", "funnel", "funnel_total",
+        "median_days", "stale", "offers_pending", "follow_ups", "best_fits",
+        "quiet_openings", "events", "projected_offers"}``; amounts are strings (Decimal),
+        times local ISO text, stages and statuses their codes (labels are the renderer's).
+        Every headline number has its underlying rows in ``events`` (``counts_as``) or
         ``projected_offers``, which the CSV lists.
     """
-    converter = converter or BaseConverter()
-    trend_weeks = max(2, int(setting("CRM_REPORT_TREND_WEEKS")))
-    stale_days = int(setting("CRM_REPORT_STALE_DAYS"))
-    weeks = [week.shifted(-i) for i in reversed(range(trend_weeks))]
-    previous = week.previous()
-    provider = offer_figures()
-
-    openings = list(manager_openings(manager.pk).values(
-        "id", "title", "status", "fee_percent", "company__name", "company__native_name"))
-    ids = [o["id"] for o in openings]
-
-    trend = _stage_trend(ids, weeks)
-    offer_counts = (provider.counts(ids, weeks) if provider and ids
-                    else {"offers_extended": [0] * len(weeks), "offers_accepted": [0] * len(weeks)})
-    trend.update(offer_counts)
-
-    booked_this, booked_last = _fees_booked(ids, week)
-    projected_now, projected_before = (provider.projected_fees(ids, [week.end_at, previous.end_at])
-                                       if provider and ids else ([], []))
-    money = {
-        "fees_projected": (converter.total(_sum_by_currency(projected_now, "fee"), week.end_on),
-                           converter.total(_sum_by_currency(projected_before, "fee"), previous.end_on)),
-        "fees_booked": (converter.total(booked_this, week.end_on), converter.total(booked_last, previous.end_on)),
-    }
-    headline = [{"key": key, "this_week": trend[key][-1], "last_week": trend[key][-2]} for key in COUNT_KEYS]
-    headline += [{"key": key, "this_week": this, "last_week": last} for key, (this, last) in money.items()]
-
-    funnel_rows = _funnel(ids, week)
-    funnel = []
-    total_reached = [0] * len(FORWARD)
-    for o in openings:
-        data = funnel_rows.get(o["id"], {"reached": [0] * len(FORWARD), "moves": 0})
-        total_reached = [a + b for a, b in zip(total_reached, data["reached"], strict=True)]
-        if o["status"] in ACTIVE_OPENING_STATUSES or data["moves"]:
-            funnel.append({"opening_id": o["id"], "reached": data["reached"], "moves": data["moves"]})
-    quiet = [o["id"] for o in openings if o["status"] in ACTIVE_OPENING_STATUSES
-             and not funnel_rows.get(o["id"], {}).get("moves")]
-
-    medians = _median_days(ids, week)
-    stale = _stale(ids, week, stale_days)
-    groups, overdue_rows = _overdue(ids, week)
-    pending = (provider.pending(ids, week.end_at, week.end_on + timedelta(days=1), week.end_on + timedelta(days=DEADLINE_DAYS))
-               if provider and ids else [])
-    active_ids = [o["id"] for o in openings if o["status"] in ACTIVE_OPENING_STATUSES]
-    best = _best_fits(active_ids, int(setting("CRM_REPORT_BEST_FIT_PER_OPENING")))
-
-    events = _stage_events(ids, week)
-    if provider and ids:
-        for e in provider.events(ids, week.start_at, week.end_at):
-            counted = {"extended": "offers_extended", "accepted": "offers_accepted"}.get(e["to_status"], "")
-            events.append({"kind": "offer_status", "at": _local(e["at"]), "candidacy_id": e["candidacy_id"],
-                           "opening_id": e["opening_id"], "candidate": e["candidate"],
-                           "native_name": e.get("native_name", ""), "from": e["from_status"], "to": e["to_status"],
-                           "is_reopen": False, "by_id": e["by_id"], "counts_as": counted, "offer_id": e["offer_id"]})
-    events += _placement_events(ids, week)
-    events.sort(key=lambda e: (e["at"], e["kind"]))
-
-    user_ids = ({e["by_id"] for e in events} | {g["recruiter_id"] for g in groups}
-                | {s["owner_id"] for s in stale})
-    names = _users(user_ids)
-    for e in events:
-        e["by"] = names.get(e.pop("by_id"), "")
-    for s in stale:
-        s["owner"] = names.get(s.pop("owner_id"), "")
-
-    return {
-        "version": PAYLOAD_VERSION,
-        "generated_at": _local(now or timezone.now()),
-        "week": {"label": week.label, "start_on": week.start_on.isoformat(), "end_on": week.end_on.isoformat(),
-                 "start_at": _local(week.start_at), "end_at": _local(week.end_at), "time_zone": str(report_zone()),
-                 "trend": [w.label for w in weeks]},
-        "manager": {"id": manager.pk, "name": manager.get_full_name() or manager.get_username(),
-                    "email": manager.email},
-        "base_currency": converter.base,
-        "offers_tracked": provider is not None,
-        "settings": {"stale_days": stale_days, "deadline_days": DEADLINE_DAYS,
-                     "list_limit": int(setting("CRM_REPORT_LIST_LIMIT"))},
-        "openings": [{"id": o["id"], "title": o["title"], "company": o["company__name"],
-                      "company_native": o["company__native_name"], "status": o["status"],
-                      "fee_percent": str(o["fee_percent"])} for o in openings],
-        "headline": headline,
-        "trend": {key: trend[key] for key in COUNT_KEYS},
-        "funnel": funnel,
-        "funnel_total": total_reached,
-        "median_days": [{"stage": s, **medians[s]} for s in OPEN if s in medians],
-        "stale": stale,
-        "offers_pending": [{**p, "deadline_on": p["deadline_on"].isoformat(), "year1_cash": str(p["year1_cash"])}
-                           for p in pending],
-        "follow_ups": {
-            "by_recruiter": [{"recruiter_id": g["recruiter_id"], "recruiter": names.get(g["recruiter_id"], ""),
-                              "count": g["count"],
-                              "oldest_due_on": timezone.localtime(g["oldest_due_at"], report_zone()).date().isoformat()}
-                             for g in groups],
-            "rows": [{"activity_id": r["id"], "recruiter": names.get(r["recruiter_id"], ""), "subject": r["subject"],
-                      "due_at": _local(r["due_at"]), "candidacy_id": r["candidacy_id"],
-                      "opening_id": r["candidacy__opening_id"], "candidate": r["candidacy__candidate__full_name"],
-                      "native_name": r["candidacy__candidate__native_name"]} for r in overdue_rows],
-        },
-        "best_fits": best,
-        "quiet_openings": quiet,
-        "events": events,
-        "projected_offers": [{**p, "year1_cash": str(p["year1_cash"]), "fee_percent": str(p["fee_percent"]),
-                              "fee": str(p["fee"])} for p in projected_now],
-    }
+    return reports_figures(managers=[manager], week=week, converter=converter, now=now)[manager.pk]

@@ -16,9 +16,10 @@ only decides where an opening's numbers are reported.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
-from ..models import Opening, StageChange
+from ..models import Opening, StaffProfile, StageChange
 from ..services import OPENING_STATUSES_TAKING_CANDIDATES
 from .weeks import Week
 
@@ -27,19 +28,45 @@ from .weeks import Week
 ACTIVE_OPENING_STATUSES = OPENING_STATUSES_TAKING_CANDIDATES
 
 
-def manager_scope_q(manager_id: int, prefix: str = "") -> Q:
-    """Return the filter selecting the openings in ``manager_id``'s report.
+def managers_scope_q(manager_ids: list[int], prefix: str = "") -> Q:
+    """Return the filter selecting the openings in the reports of ``manager_ids``.
 
     ``prefix`` reaches the opening from another model, e.g. ``"candidacy__opening__"``.
     """
-    return Q(**{f"{prefix}manager_id": manager_id}) | Q(
-        **{f"{prefix}manager__isnull": True, f"{prefix}owner__crm_profile__manager_id": manager_id})
+    return Q(**{f"{prefix}manager_id__in": manager_ids}) | Q(
+        **{f"{prefix}manager__isnull": True, f"{prefix}owner__crm_profile__manager_id__in": manager_ids})
+
+
+def manager_scope_q(manager_id: int, prefix: str = "") -> Q:
+    """Return the filter selecting the openings in ``manager_id``'s report (see :func:`managers_scope_q`)."""
+    return managers_scope_q([manager_id], prefix)
+
+
+def report_manager_expression(prefix: str = ""):
+    """The manager whose report an opening is in, as an ORM expression (``None``: nobody's).
+
+    The same rule as :func:`managers_scope_q`: the opening's manager, else its owner's
+    team manager. ``prefix`` as there.
+    """
+    return Coalesce(F(f"{prefix}manager_id"), F(f"{prefix}owner__crm_profile__manager_id"))
+
+
+#: The same rule in raw SQL, for a query that has the candidacy as ``c``: join these and
+#: select :data:`SCOPE_MANAGER_SQL`.
+SCOPE_JOIN_SQL = (f"JOIN {Opening._meta.db_table} o ON o.id = c.opening_id "
+                  f"LEFT JOIN {StaffProfile._meta.db_table} p ON p.user_id = o.owner_id")
+SCOPE_MANAGER_SQL = "COALESCE(o.manager_id, p.manager_id)"
+
+
+def managers_openings(manager_ids: list[int]):
+    """Return the openings in the reports of ``manager_ids``, each with ``report_manager_id`` (its manager)."""
+    return (Opening.objects.filter(managers_scope_q(manager_ids)).select_related("company")
+            .annotate(report_manager_id=report_manager_expression()).order_by("company__name", "title", "id"))
 
 
 def manager_openings(manager_id: int):
     """Return the openings in ``manager_id``'s report (a queryset; company joined), by company and title."""
-    return (Opening.objects.filter(manager_scope_q(manager_id)).select_related("company")
-            .order_by("company__name", "title", "id"))
+    return managers_openings([manager_id])
 
 
 def report_manager_ids(week: Week) -> list[int]:

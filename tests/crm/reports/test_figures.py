@@ -201,3 +201,22 @@ def test_report_manager_ids_direct_and_through_the_team(scenario):
     assert lazy.pk not in ids and scenario.rec1.pk not in ids
     assert [o.title for o in manager_openings(scenario.boss.pk)] == [
         "Opening A", "Opening B", "Opening D", "Opening E"]
+
+
+def test_reports_figures_for_a_batch_equal_each_managers_own(scenario, fit_scores):
+    team_only = UserFactory(username="team-only", email="team@example.com")
+    StaffProfile.objects.filter(user=scenario.rec1).delete()
+    StaffProfile.objects.create(user=scenario.rec1, manager=team_only)
+    OpeningFactory(manager=None, owner=scenario.rec1, title="Opening T")
+    managers = [scenario.boss, scenario.other, team_only, UserFactory(username="empty")]
+    converter = BaseConverter()
+
+    with CaptureQueriesContext(connection) as batch_queries:
+        batch = selectors.reports_figures(managers=managers, week=W48, converter=converter)
+    alone = {m.pk: report_figures(manager=m, week=W48, converter=converter) for m in managers}
+
+    for manager in managers:
+        batch[manager.pk].pop("generated_at"), alone[manager.pk].pop("generated_at")
+        assert batch[manager.pk] == alone[manager.pk], manager
+    assert [o["title"] for o in batch[team_only.pk]["openings"]] == ["Opening T"]
+    assert len(batch_queries) <= 20
