@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm.conf import DEFAULTS as CRM_DEFAULTS
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
 from talent.conf import DEFAULTS as TALENT_DEFAULTS
 
@@ -226,6 +227,8 @@ SPECTACULAR_SETTINGS = {"TITLE": "Headhunter CRM API", "VERSION": "1.0.0"}
 
 # --- Domain settings ------------------------------------------------------------------
 CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
+# A placement's guarantee period in days (crm/conf.py has the default and its reasoning).
+CRM_PLACEMENT_GUARANTEE_DAYS = env.int("CRM_PLACEMENT_GUARANTEE_DAYS", default=CRM_DEFAULTS["CRM_PLACEMENT_GUARANTEE_DAYS"])
 
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
