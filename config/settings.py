@@ -215,6 +215,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"crm.tasks.*_rescore_task": {"queue": "scoring"}, "crm.tasks.*_rescore_all_task": {"queue": "scoring"}}
 
+# --- History (django-simple-history) ----------------------------------------------------
+# History is read-only: "revert to this version" would write past the services (a stage
+# without its StageChange, an offer without its status history).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
