@@ -8,12 +8,14 @@ real services. Every variable read here is listed in ``.env.example``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 from crm.conf import DEFAULTS as CRM_DEFAULTS
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
@@ -73,8 +75,13 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # terminates TLS, set DJANGO_BEHIND_TLS_PROXY=true so X-Forwarded-Proto is trusted.
 SECURE_SSL_REDIRECT = _env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
+# HSTS: off until the owner of the domain turns it on (a max-age cannot be taken back from
+# browsers that saw it). Include-subdomains and preload are decisions about the whole domain.
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
-if _env_flag("DJANGO_BEHIND_TLS_PROXY", default=False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+BEHIND_TLS_PROXY = _env_flag("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
@@ -92,12 +99,17 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "import_export",
     "simple_history",
+    "axes",
+    "django_guid",
+    "django_celery_results",
     "talent",
     "crm",
     "compensation",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the response, carry its id (X-Request-ID).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the lockout response (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,6 +173,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth, i18n, time -----------------------------------------------------------------
+# Login attempts are rate-limited by django-axes (first backend): after AXES_FAILURE_LIMIT
+# failures for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_TIME. Failed and successful logins are recorded (admin: Axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a TLS proxy the client's address is the last one the proxy appended.
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -196,7 +225,11 @@ PHONENUMBER_DB_FORMAT = "E164"
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL or None
+# Task results, failures included, are kept in the database and shown in the admin
+# (django-celery-results: Task results), for CELERY_RESULT_EXPIRES; beat deletes older ones.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or "django-db"
+CELERY_RESULT_EXTENDED = True  # task name, arguments and worker are stored with the result
+CELERY_RESULT_EXPIRES = timedelta(days=env.int("CELERY_RESULT_EXPIRES_DAYS", default=7))
 if CELERY_TASK_ALWAYS_EAGER:
     # Embedded: tasks run in-process; the in-memory transport keeps kombu from looking for a host.
     CELERY_BROKER_URL = "memory://localhost/"
@@ -205,15 +238,45 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# Time limits, the visibility timeout and the restore sweep are chosen together:
+# * every task finishes within CELERY_TASK_TIME_LIMIT (hard, 5 min: the worker kills it);
+#   long work is cut into tasks well below it (a rescore chunk of 25 openings over 100,000
+#   candidates takes seconds; imports run batch by batch);
+# * with late acknowledgement a message is acknowledged when its task ends; if the whole
+#   worker dies (SIGKILL, lost machine) its unacknowledged messages go back to the queue
+#   once they are CELERY_VISIBILITY_TIMEOUT old (hard limit + 1 min, so a live task is never
+#   redelivered while it may still run), found by a sweep every CELERY_RESTORE_INTERVAL s;
+#   so a dead worker delays its tasks by at most visibility timeout + sweep (about 6 min);
+# * a redelivered copy of a task that is still running (a slow machine, a paused worker)
+#   waits on the task's lease and is skipped once the first copy finished
+#   (talent.leases.ExclusiveTask).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 30)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+CELERY_RESTORE_INTERVAL = env.int("CELERY_RESTORE_INTERVAL", default=10)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Visibility timeout must exceed the longest task (time limit), or Redis redelivers it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
+# A worker that loses the broker connection cancels its running late-ack tasks (they are
+# redelivered) instead of finishing them unacknowledged.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu sweeps for expired unacknowledged messages every interval x throttle seconds
+    # (10 x 10 by default): every CELERY_RESTORE_INTERVAL seconds here.
+    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"crm.tasks.*_rescore_task": {"queue": "scoring"}, "crm.tasks.*_rescore_all_task": {"queue": "scoring"}}
+CELERY_TASK_ROUTES = {
+    "crm.tasks.*_rescore_task": {"queue": "scoring"},
+    "crm.tasks.*_rescore_all_task": {"queue": "scoring"},
+}
+
+# --- History (django-simple-history) ----------------------------------------------------
+# History is read-only: "revert to this version" would write past the services (a stage
+# without its StageChange, an offer without its status history).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -230,6 +293,8 @@ CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
 # Weekly report (crm/reports): days without a stage move or activity before a candidacy
 # is reported stale. Every CRM_REPORT_* default, with its reasoning, is in crm/conf.py.
 CRM_REPORT_STALE_DAYS = env.int("CRM_REPORT_STALE_DAYS", default=CRM_DEFAULTS["CRM_REPORT_STALE_DAYS"])
+# A placement's guarantee period in days (crm/conf.py has the default and its reasoning).
+CRM_PLACEMENT_GUARANTEE_DAYS = env.int("CRM_PLACEMENT_GUARANTEE_DAYS", default=CRM_DEFAULTS["CRM_PLACEMENT_GUARANTEE_DAYS"])
 
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
@@ -288,12 +353,51 @@ CELERY_BEAT_SCHEDULE = {
     "crm-weekly-reports-send-all": {
         "task": "crm.tasks.weekly_reports_send_all_task",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    # Every 5 minutes: scoring runs whose worker died are marked failed (their task is
+    # delivered again and makes a new run).
+    "crm-scoring-runs-fail-stale": {
+        "task": "crm.tasks.scoring_runs_fail_stale_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Daily 04:00: task results older than CELERY_RESULT_EXPIRES are deleted.
+    "celery-backend-cleanup": {
+        "task": "celery.backend_cleanup",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 
+# --- Logging ---------------------------------------------------------------------------
+# Structured JSON lines (one object per record: time, level, logger, message, request_id,
+# and task_id/task_name inside Celery tasks) unless DJANGO_LOG_FORMAT=text. The request id
+# comes from an incoming X-Request-ID header or is generated, is returned in the response
+# header, and follows the request into the Celery tasks it sends (django-guid).
+LOG_FORMAT = _env_or("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "RETURN_HEADER": True,
+    "VALIDATE_GUID": False,  # accept a proxy's own id format, e.g. nginx's $request_id
+    # The id travels into the Celery tasks a request sends; workers log with LOGGING below.
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "task": {"()": "config.logging.CeleryTaskFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(task_name)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id", "task"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": _env_or("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -5,8 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from talent.leases import ExclusiveTask
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+
+@shared_task(base=ExclusiveTask, acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, retry_jitter=True, max_retries=5)
 def research_profiles_refresh_task(candidate_ids: list[int]) -> int:
     """Recompute the research profiles of ``candidate_ids``; return how many rows were written.
 
