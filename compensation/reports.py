@@ -29,6 +29,14 @@ from .valuation import year1_cash
 
 Status = Offer.Status
 
+#: The offer fields year-1 cash reads (with their currencies): loaded alone, the rest stays in the database.
+VALUATION_FIELDS: tuple[str, ...] = (
+    "id", "candidacy_id", "months_per_year", "target_bonus_percent",
+    *(f"{name}{suffix}" for name in ("monthly_base", "annual_base", "target_bonus", "sign_on", "relocation",
+                                     "rsu_grant_value", "share_price", "option_strike", "option_fair_value")
+      for suffix in ("", "_currency")),
+)
+
 #: Headline keys of the report and the status move each counts.
 COUNTED = {"offers_extended": Status.EXTENDED, "offers_accepted": Status.ACCEPTED}
 
@@ -63,7 +71,9 @@ class OfferReportFigures:
         statuses = {f"status_{i}": _status_at(m) for i, m in enumerate(moments)}
         open_at_some = reduce(or_, (Q(**{name: Status.EXTENDED}) for name in statuses))
         offers = (Offer.objects.filter(candidacy__opening_id__in=opening_ids).annotate(**statuses)
-                  .filter(open_at_some).select_related("candidacy__opening", "candidate").order_by("id"))
+                  .filter(open_at_some).select_related("candidacy__opening", "candidate")
+                  .only(*VALUATION_FIELDS, "candidacy__opening__fee_percent", "candidate__full_name",
+                        "candidate__native_name").order_by("id"))
         result: list[list[dict]] = [[] for _ in moments]
         for offer in offers:
             cash = round_money(year1_cash(offer))

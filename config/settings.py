@@ -353,6 +353,7 @@ CELERY_BEAT_SCHEDULE = {
     "crm-weekly-reports-send-all": {
         "task": "crm.tasks.weekly_reports_send_all_task",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
     # Every 5 minutes: scoring runs whose worker died are marked failed (their task is
     # delivered again and makes a new run).
     "crm-scoring-runs-fail-stale": {

@@ -176,7 +176,7 @@ class BaseConverter:
 
 def _local(moment: datetime | None) -> str:
     """An aware datetime as local ISO text (``2026-11-23T00:30:00+08:00``); ``""`` for ``None``."""
-    return timezone.localtime(moment, report_zone()).isoformat() if moment else ""
+    return moment.astimezone(report_zone()).isoformat() if moment else ""
 
 
 def _sql_params(*values: Any) -> list[Any]:
@@ -317,9 +317,12 @@ def _median_days(ids: list[int], week: Week, *, portable: bool = False) -> dict[
 def _stale(ids: list[int], week: Week, days: int) -> list[dict]:
     """Candidacies in an open stage at the week's end, idle (no stage move, no activity) for ``days`` days.
 
-    Each candidacy's last move before the week's end is found with a window function,
-    then kept when its stage is open, it is older than the cut-off and no activity of the
-    candidacy falls between the cut-off and the week's end.
+    A candidacy's stage at the week's end is its current stage when it has not moved since
+    (``Candidacy.stage``/``stage_changed_at``, written by :mod:`crm.pipeline` in the same
+    transaction as each ``StageChange``), else the last move of its history before the end
+    (a window function over those few candidacies only). Its last activity before the end
+    comes from a ``GROUP BY``. It is kept when its stage is open and both are older than
+    the cut-off.
     """
     if not ids:
         return []
@@ -328,50 +331,54 @@ def _stale(ids: list[int], week: Week, days: int) -> list[dict]:
     candidates = Candidacy._meta.get_field("candidate").related_model._meta.db_table
     stages = ", ".join(f"'{s}'" for s in OPEN)
     sql = f"""
-        SELECT last.candidacy_id, last.opening_id, last.to_stage, last.changed_at, cy.owner_id,
-               cand.full_name, cand.native_name,
-               (SELECT MAX(a.occurred_at) FROM {act} a WHERE a.candidacy_id = last.candidacy_id
-                  AND a.occurred_at < %s) AS last_activity_at
-        FROM (
-            SELECT sc.candidacy_id, c.opening_id, sc.to_stage, sc.changed_at,
+        WITH last AS (
+            SELECT c.id AS candidacy_id, c.opening_id, c.owner_id, c.candidate_id, c.stage AS to_stage,
+                   c.stage_changed_at AS changed_at, 1 AS rn
+            FROM {cy} c WHERE c.opening_id IN ({_in(ids)}) AND c.stage_changed_at < %s
+            UNION ALL
+            SELECT sc.candidacy_id, c.opening_id, c.owner_id, c.candidate_id, sc.to_stage, sc.changed_at,
                    ROW_NUMBER() OVER (PARTITION BY sc.candidacy_id ORDER BY sc.changed_at DESC, sc.id DESC) AS rn
             FROM {sc} sc JOIN {cy} c ON c.id = sc.candidacy_id
-            WHERE c.opening_id IN ({_in(ids)}) AND sc.changed_at < %s
-        ) last
-        JOIN {cy} cy ON cy.id = last.candidacy_id JOIN {candidates} cand ON cand.id = cy.candidate_id
+            WHERE c.opening_id IN ({_in(ids)}) AND c.stage_changed_at >= %s AND sc.changed_at < %s
+        ), touched AS (
+            SELECT a.candidacy_id, MAX(a.occurred_at) AS at
+            FROM {act} a JOIN {cy} c ON c.id = a.candidacy_id
+            WHERE c.opening_id IN ({_in(ids)}) AND a.occurred_at < %s
+            GROUP BY a.candidacy_id
+        )
+        SELECT last.candidacy_id, last.opening_id, last.to_stage, {_epoch("last.changed_at")}, last.owner_id,
+               cand.full_name, cand.native_name, {_epoch("touched.at")}
+        FROM last JOIN {candidates} cand ON cand.id = last.candidate_id
+        LEFT JOIN touched ON touched.candidacy_id = last.candidacy_id
         WHERE last.rn = 1 AND last.to_stage IN ({stages}) AND last.changed_at < %s
-          AND NOT EXISTS (SELECT 1 FROM {act} a WHERE a.candidacy_id = last.candidacy_id
-                          AND a.occurred_at >= %s AND a.occurred_at < %s)
+          AND (touched.at IS NULL OR touched.at < %s)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, _sql_params(week.end_at, *ids, week.end_at, cutoff, cutoff, week.end_at))
+        cursor.execute(sql, _sql_params(*ids, week.end_at, *ids, week.end_at, week.end_at, *ids, week.end_at,
+                                        cutoff, cutoff))
         rows = cursor.fetchall()
-    convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
+    zone, end = report_zone(), week.end_at
     out = []
-    for candidacy_id, opening_id, stage, moved_at, owner_id, name, native, activity_at in rows:
-        if convert is not None:  # SQLite returns text; make aware datetimes as the ORM would
-            moved_at = _aware(moved_at)
-            activity_at = _aware(activity_at)
+    for candidacy_id, opening_id, stage, moved_epoch, owner_id, name, native, activity_epoch in rows:
+        moved_at = datetime.fromtimestamp(round(float(moved_epoch), 3), zone)
+        activity_at = (datetime.fromtimestamp(round(float(activity_epoch), 3), zone)
+                       if activity_epoch is not None else None)
         last = max(moved_at, activity_at or moved_at)
         out.append({
             "candidacy_id": candidacy_id, "opening_id": opening_id, "candidate": name, "native_name": native,
-            "stage": stage, "last_move_at": _local(moved_at), "last_activity_at": _local(activity_at),
-            "owner_id": owner_id, "idle_days": (week.end_at - last).days,
+            "stage": stage, "last_move_at": moved_at.isoformat(),
+            "last_activity_at": activity_at.isoformat() if activity_at else "",
+            "owner_id": owner_id, "idle_days": (end - last).days,
         })
     out.sort(key=lambda r: (-r["idle_days"], r["candidacy_id"]))
     return out
 
 
-def _aware(value) -> datetime | None:
-    """A datetime read by raw SQL on SQLite (UTC text or naive) as an aware datetime."""
-    from datetime import UTC
-
-    from django.utils.dateparse import parse_datetime
-
-    if value is None or (isinstance(value, datetime) and timezone.is_aware(value)):
-        return value
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    return parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed
+def _epoch(column: str) -> str:
+    """SQL reading an aware datetime column as seconds since 1970 (cheap to fetch; ``NULL`` stays ``NULL``)."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column})"
+    return f"((julianday({column}) - 2440587.5) * 86400.0)"  # SQLite stores UTC text
 
 
 def _overdue(ids: list[int], week: Week) -> tuple[list[dict], list[dict]]:

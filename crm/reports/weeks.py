@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,7 +25,12 @@ _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 def report_zone() -> ZoneInfo:
     """The zone weeks are cut in: ``settings.TIME_ZONE``."""
-    return ZoneInfo(settings.TIME_ZONE)
+    return _zone(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=8)
+def _zone(key: str) -> ZoneInfo:
+    return ZoneInfo(key)
 
 
 @dataclass(frozen=True, order=True)
