@@ -34,7 +34,8 @@ def test_demo_setup_creates_login_openings_offers_and_scores(settings):
     assert openings.count() == 6
     assert all("fictional" in o.company.name.lower() for o in openings)
     assert OpeningRequirement.objects.filter(is_must_have=True).count() == 6
-    assert Offer.objects.filter(candidate__is_fictional=True).count() == 2
+    assert Offer.objects.filter(candidate__full_name__startswith="Demo Candidate").count() == 2
+    assert Offer.objects.filter(candidate__full_name__startswith="Fictional Candidate").count() == 4  # report history
     assert not Offer.objects.filter(candidate__is_fictional=False).exists()
     assert FitScore.objects.filter(opening__in=openings).exists()
 

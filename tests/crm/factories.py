@@ -22,6 +22,7 @@ from crm.models import (
     PartnerAPIKey,
     Placement,
     ScoringRun,
+    StaffProfile,
     StageChange,
     WebhookEndpoint,
     WeeklyReport,
@@ -144,6 +145,16 @@ class FitScoreFactory(DjangoModelFactory):
     opening = factory.SubFactory(OpeningFactory)
     score = Decimal("50.00")
     scorer_version = "test"
+
+
+class StaffProfileFactory(DjangoModelFactory):
+    """A recruiter in a manager's team."""
+
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    manager = factory.SubFactory(UserFactory)
 
 
 class WeeklyReportFactory(DjangoModelFactory):

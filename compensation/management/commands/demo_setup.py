@@ -9,9 +9,9 @@ into all three. Steps (each idempotent, so ``make demo`` can run again):
 3. clearly fictional openings at a big-tech company and AI unicorns;
 4. exchange rates from the shipped ECB file, a fictional candidate with a big-tech and a
    unicorn offer (the comparison page);
-5. fit scores for every opening;
-6. five weeks of fictional pipeline history (``compensation.demo_history``) and the demo
-   manager's weekly report for its last week, written to files under
+5. five weeks of fictional pipeline history (``compensation.demo_history``);
+6. fit scores for every opening;
+7. the demo manager's weekly report for the history's last week, written to files under
    ``VAR_DIR/reports/`` (the path is printed; nothing is e-mailed);
 
 then a summary: candidates, publications, venues recognised, duplicates merged and
@@ -57,6 +57,11 @@ class Command(BaseCommand):
         offers = demo_offers_create(stdout=self.stdout)
         self.stdout.write(f"Fictional offers: {len(offers)}")
 
+        from compensation.demo_history import demo_history_create
+
+        week = demo_history_create()  # before scoring, so its fictional candidates are scored too
+        self.stdout.write(f"Fictional pipeline history: five weeks to {week.label}.")
+
         from crm.scoring.services import openings_rescore
 
         self.stdout.write("Scoring every candidate against every opening…")
@@ -70,28 +75,27 @@ class Command(BaseCommand):
             f"(the best {setting('CRM_SCORING_TOP_K')} per opening plus every candidacy)."
         )
 
-        self._weekly_report()
+        self._weekly_report(week)
         self._summary(report, time.perf_counter() - started)
         self.stdout.write(self.style.SUCCESS(
             f"\nDemo ready. Open http://127.0.0.1:8000/admin/ and log in as "
             f"{DEMO_USERNAME!r} with password {password!r}."
         ))
 
-    def _weekly_report(self) -> None:
-        """Build the fictional history and write the demo manager's report for its week to files."""
+    def _weekly_report(self, week) -> None:
+        """Write the demo manager's report for the history's last week to files (nothing is e-mailed)."""
         from pathlib import Path
 
-        from compensation.demo_history import demo_history_create, demo_team_create
+        from compensation.demo_history import demo_team_create
         from crm.reports.delivery import weekly_report_build, weekly_report_write
 
-        week = demo_history_create()
         manager = demo_team_create().manager
         payload, rendered = weekly_report_build(manager=manager, week=week)
         directory = Path(settings.VAR_DIR) / "reports" / week.label / manager.get_username()
         paths = weekly_report_write(rendered, directory)
         figures = {h["key"]: h["this_week"] for h in payload["headline"]}
         self.stdout.write(
-            f"Fictional pipeline history: 5 weeks to {week.label}. Weekly report of {manager.get_username()!r} "
+            f"Weekly report {week.label} of {manager.get_username()!r} "
             f"({figures['new_candidacies']} new candidacies, {figures['placements']} placement(s), "
             f"fees booked {figures['fees_booked']['amount']} {figures['fees_booked']['currency']}):")
         self.stdout.write(f"  {paths['html']}")
