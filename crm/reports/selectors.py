@@ -1,8 +1,8 @@
 """The weekly report's numbers, computed in SQL: :func:`report_figures`.
 
 Every figure is an aggregate or a row query in the database (ORM aggregates with
-``Count(filter=...)``, window functions, and two raw SQL statements where the ORM cannot
-nest aggregates or compute a median); no Python loop runs over events. A batch of
+``Count(filter=...)``, window functions, and three raw SQL statements where the ORM cannot
+nest aggregates, compute a median or rank inside a union); no Python loop runs over events. A batch of
 managers (:func:`reports_figures`) takes a constant number of queries (about 16), whatever
 the number of managers, openings, candidacies or events; one manager alone is a batch of
 one (:func:`report_figures`).

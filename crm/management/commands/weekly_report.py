@@ -60,9 +60,7 @@ class Command(BaseCommand):
             if dry_run:
                 payload, rendered = weekly_report_build(manager=user, week=target, converter=converter,
                                                         with_charts=bool(output))
-                figures = ", ".join(f"{h['key']}={h['this_week']['amount'] if isinstance(h['this_week'], dict) else h['this_week']}"
-                                    for h in payload["headline"])
-                self.stdout.write(f"  {label}: rendered ({figures})")
+                self.stdout.write(f"  {label}: rendered ({self._figures(payload)})")
             else:
                 try:
                     result = weekly_report_send(manager_id=user.pk, week=target, converter=converter)
@@ -84,6 +82,16 @@ class Command(BaseCommand):
                     self.stdout.write(f"    {path}")
         if failures:
             raise CommandError(f"{failures} report(s) not sent; see above.")
+
+    @staticmethod
+    def _figures(payload: dict) -> str:
+        """``new_candidacies=2, ..., fees_booked=150000.00 CNY``: the headline numbers of a payload."""
+        parts = []
+        for h in payload["headline"]:
+            value = h["this_week"]
+            parts.append(f"{h['key']}={value['amount']} {value['currency']}" if isinstance(value, dict)
+                         else f"{h['key']}={value}")
+        return ", ".join(parts)
 
     @staticmethod
     def _slug(user) -> str:
