@@ -119,7 +119,7 @@ def _authors(raw: str, decode: _Decoder) -> tuple[list[tuple[str, bool]], int]:
             names.append((clean_name(_BRACES_RE.sub("", decode(piece))), False))
             continue
         name = _full_name(parts, decode)
-        names.append((name, not parts.first and is_group_author(name)))
+        names.append((name, is_group_author(name)))
     return names, omitted
 
 

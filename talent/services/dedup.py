@@ -15,8 +15,10 @@ topics of its paper) is matched against the candidates already known, in this or
    ``"Rémi Munos"`` / ``"Remi Munos"``, ``"Hado Van Hasselt"`` / ``"Hado van Hasselt"``) and
    by :func:`~talent.services.names.name_ends_key` (same first and last word), and
    compared only within their blocks, so an import costs O(rows x block size), never all
-   pairs. Name similarity is 100 when the name keys are equal, else the better of
-   rapidfuzz ``ratio`` and ``token_sort_ratio - 15`` of the folded names (swapped word
+   pairs. Name similarity is 100 when the name keys are equal, 95 when one name is the
+   other with middle names or initials left out ("Ananda Suresh" / "Ananda Theertha
+   Suresh", :func:`~talent.services.names.names_differ_by_middle_names`), else the better
+   of rapidfuzz ``ratio`` and ``token_sort_ratio - 15`` of the folded names (swapped word
    order, "Li Shen" / "Shen Li", costs 15). The evidence that can join a name:
 
    * a **shared co-author**;
@@ -61,7 +63,7 @@ from talent.conf import setting
 from talent.models import Authorship, Candidate, PossibleDuplicate, ResearchProfile, normalise_email
 
 from .mailbox import mailbox_key
-from .names import comparable_name, name_ends_key, name_is_distinctive, name_key
+from .names import comparable_name, name_ends_key, name_is_distinctive, name_key, names_differ_by_middle_names
 
 ID_FIELDS: tuple[str, ...] = ("dblp_pid", "orcid", "openreview_id", "google_scholar_id", "linkedin_url")
 CHUNK = 900  # IN-list size: below SQLite's historic 999-variable limit
@@ -190,6 +192,8 @@ class IdentityIndex:
         (self.match_threshold, self.flag_threshold, self.org_similarity,
          self.penalty_no_evidence, self.penalty_org_differs, self.bonus_identical) = _thresholds()
         self.word_order_penalty = 15.0
+        # "Ananda Suresh" / "Ananda Theertha Suresh": one name with middle names left out
+        self.middle_names_score = 95.0
 
     # -- building --------------------------------------------------------------------
 
@@ -385,6 +389,8 @@ class IdentityIndex:
                 continue  # a different id of the same kind: a different person
             if key and candidate.name_key == key or native_key and name_key(candidate.native_name) == native_key:
                 name_score = 100.0
+            elif names_differ_by_middle_names(full_name, candidate.full_name):
+                name_score = self.middle_names_score
             else:
                 other = comparable_name(candidate.full_name)
                 # word order matters a little: "Li Shen" and "Shen Li" are often two people

@@ -239,13 +239,19 @@ def name_decorations_split(raw: str | None) -> tuple[str, dict[str, str]]:
 
 # --- group authors -------------------------------------------------------------------------
 
-#: Words that make an author a group, not a person (whole words, folded).
+#: Words that make an author a group wherever they stand (whole words, folded).
 GROUP_WORDS = frozenset({
-    "team", "teams", "collaboration", "consortium", "committee", "group", "project", "community", "contributors",
-    "authors", "developers", "inc", "ltd", "llc", "corp", "corporation", "company", "foundation", "institute",
-    "laboratory", "laboratories", "lab", "labs", "university", "association", "society", "initiative",
-    "organization", "organisation", "alliance", "council", "taskforce", "network", "centre", "center", "agency",
-    "department", "ministry", "board", "working", "staff", "et al",
+    "team", "teams", "collaboration", "consortium", "committee", "contributors", "authors", "developers", "inc",
+    "ltd", "llc", "corp", "corporation", "taskforce", "alliance", "et al",
+})
+#: Words that make an author a group when they end its name or are followed by at most
+#: three words ("Allen Institute for AI", "Stanford University"); a longer tail is a
+#: person's name glued to an affiliation in a messy file ("University of California
+#: Moritz Hardt"), which stays a person.
+ORGANISATION_WORDS = frozenset({
+    "university", "institute", "laboratory", "laboratories", "lab", "labs", "department", "foundation", "society",
+    "association", "council", "agency", "ministry", "centre", "center", "network", "group", "project", "community",
+    "initiative", "organization", "organisation", "company", "academy",
 })
 
 
@@ -257,20 +263,26 @@ def is_group_author(name: str, *, brace_protected: bool = False) -> bool:
     on its publication (``Publication.group_authors``) and never becomes a candidate. A
     name is a group when
 
-    * it contains a group word (:data:`GROUP_WORDS`: "Team", "Collaboration", "Consortium",
-      "Inc.", "Institute", "Lab"...), e.g. ``"Gemini Team"``, ``"BIG-bench collaboration"``;
+    * it contains a group word (:data:`GROUP_WORDS`: "Team", "Collaboration",
+      "Consortium", "Inc."), e.g. ``"Gemini Team"``, ``"BIG-bench collaboration"``;
+    * an organisation word (:data:`ORGANISATION_WORDS`: "University", "Institute",
+      "Lab"...) is followed by at most three words (``"Allen Institute for AI"``);
     * it is a known organisation (``talent/data/affiliation_aliases.csv``: ``"OpenAI"``,
-      ``"FAIR"``, ``"DeepMind"``) written without a given name; or
+      ``"FAIR"``, ``"DeepMind"``) of at most three words; or
     * ``brace_protected``: BibTeX wrote it as one braced token of several words
       (``{Open X-Embodiment Collaboration}``; braces are how BibTeX keeps a corporate name
       from being split into first and last names).
 
-    A one-word name that is no known organisation ("Mausam") is a person.
+    A one-word name that is no known organisation ("Mausam") is a person, and so is a
+    person's name glued to an affiliation ("University of California Moritz Hardt").
     """
     words = name_words(name)
     if not words:
         return False
-    if any(w in GROUP_WORDS for w in words):
+    if any(w in GROUP_WORDS for w in words) or " ".join(words[-2:]) == "et al":
+        return True
+    last_org = max((i for i, w in enumerate(words) if w in ORGANISATION_WORDS), default=-1)
+    if last_org >= 0 and len(words) - 1 - last_org <= 3:
         return True
     if brace_protected and len(words) > 1:
         return True
@@ -284,15 +296,26 @@ def is_group_author(name: str, *, brace_protected: bool = False) -> bool:
 # --- distinctive names -----------------------------------------------------------------
 
 
+_EAST_ASIAN = ("Chinese", "Cantonese", "Taiwanese", "Korean", "Vietnamese", "Japanese")
+
+
 @lru_cache(maxsize=1)
-def common_surnames() -> frozenset[str]:
-    """The surnames of ``talent/data/common_surnames.csv`` (frequent worldwide), folded.
+def _surname_table() -> tuple[frozenset[str], frozenset[str]]:
+    """``(all surnames, East Asian surnames)`` of ``talent/data/common_surnames.csv``, folded.
 
     One-word surnames are folded words (``"muller"``); longer ones keep their spaces
     (``"van den berg"``).
     """
     text = resources.files("talent").joinpath("data", "common_surnames.csv").read_text(encoding="utf-8")
-    return frozenset(comparable_name(row["surname"]) for row in csv.DictReader(io.StringIO(text)) if row["surname"].strip())
+    rows = [row for row in csv.DictReader(io.StringIO(text)) if row["surname"].strip()]
+    every = frozenset(comparable_name(row["surname"]) for row in rows)
+    east = frozenset(comparable_name(row["surname"]) for row in rows if any(o in row["origin"] for o in _EAST_ASIAN))
+    return every, east
+
+
+def common_surnames() -> frozenset[str]:
+    """The surnames of ``talent/data/common_surnames.csv`` (frequent worldwide), folded."""
+    return _surname_table()[0]
 
 
 @lru_cache(maxsize=65_536)
@@ -300,22 +323,39 @@ def name_is_distinctive(name: str) -> bool:
     """Tell whether ``name`` is rare enough that two records of it in one field are likely one person.
 
     Rule: at least two words, the first of at least two letters (not an initial), at least
-    eight letters in all, no word (nor the last words) a frequent surname
-    (``talent/data/common_surnames.csv``, compiled from public surname rankings: US census,
-    China's Ministry of Public Security, Korea, Japan, Vietnam, India, Europe), and not a
-    name only in CJK script (two or three characters are shared by many). So
-    ``"Diederik P. Kingma"``, ``"Rémi Munos"`` and ``"Jürgen Schmidhuber"`` are
-    distinctive; ``"Xi Chen"``, ``"Wei Wang"``, ``"John Smith"``, ``"Kaiming He"``,
-    ``"Tim de Vries"`` and ``"D. Kingma"`` are not. Identity resolution uses it only
-    together with a shared research topic (:mod:`talent.services.dedup`).
+    eight letters in all; the last word (the family name, given-name-first) is not a
+    frequent surname, nor is the first word a frequent East Asian surname (those names
+    are often written family name first); not a multi-word frequent surname at the end;
+    not a name only in CJK script (two or three characters are shared by many). The
+    surnames are ``talent/data/common_surnames.csv``, compiled from public surname
+    rankings (US census, China's Ministry of Public Security, Korea, Japan, Vietnam,
+    India, Europe). So ``"Diederik P. Kingma"``, ``"Rémi Munos"``, ``"Jürgen Schmidhuber"``
+    and ``"Ali Jadbabaie"`` are distinctive; ``"Xi Chen"``, ``"Wei Wang"``, ``"Zhang
+    Ruimao"``, ``"John Smith"``, ``"Kaiming He"``, ``"Tim de Vries"`` and ``"D. Kingma"``
+    are not. Identity resolution uses it only together with a shared research topic
+    (:mod:`talent.services.dedup`).
     """
     if has_cjk(name) and not has_latin(name):
         return False
     words = name_words(name)
     if len(words) < 2 or len(words[0]) < 2 or sum(len(w) for w in words) < 8:
         return False
-    surnames = common_surnames()
-    if any(w in surnames for w in words):
+    every, east = _surname_table()
+    if words[-1] in every or words[0] in east:
         return False
     folded = " ".join(words)
-    return not any(" " in s and folded.endswith(" " + s) for s in surnames)
+    return not any(" " in s and folded.endswith(" " + s) for s in every)
+
+
+def names_differ_by_middle_names(a: str, b: str) -> bool:
+    """Tell whether two names are one with middle names or initials left out of the other.
+
+    Same first and last word, and every word of the shorter inside the longer:
+    ``"Ananda Suresh"`` / ``"Ananda Theertha Suresh"``, ``"Hung Bui"`` / ``"Hung H Bui"``,
+    ``"Xingjun Ma"`` / ``"Xingjun (Daniel) Ma"``. Equal names are not (see :func:`name_key`).
+    """
+    wa, wb = name_words(a), name_words(b)
+    if len(wa) == len(wb) or min(len(wa), len(wb)) < 2:
+        return False
+    short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
+    return short[0] == long_[0] and short[-1] == long_[-1] and set(short) <= set(long_)
