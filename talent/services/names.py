@@ -350,12 +350,16 @@ def name_is_distinctive(name: str) -> bool:
 def names_differ_by_middle_names(a: str, b: str) -> bool:
     """Tell whether two names are one with middle names or initials left out of the other.
 
-    Same first and last word, and every word of the shorter inside the longer:
-    ``"Ananda Suresh"`` / ``"Ananda Theertha Suresh"``, ``"Hung Bui"`` / ``"Hung H Bui"``,
-    ``"Xingjun Ma"`` / ``"Xingjun (Daniel) Ma"``. Equal names are not (see :func:`name_key`).
+    Same first and last word, every word of the shorter inside the longer, and the words
+    left out are initials or the shorter name is distinctive (:func:`name_is_distinctive`):
+    ``"Hung Bui"`` / ``"Hung H Bui"``, ``"Ananda Suresh"`` / ``"Ananda Theertha Suresh"``;
+    not ``"Wei Wang"`` / ``"Wei Zhang Wang"``. Equal names are not (see :func:`name_key`).
     """
     wa, wb = name_words(a), name_words(b)
     if len(wa) == len(wb) or min(len(wa), len(wb)) < 2:
         return False
     short, long_ = (wa, wb) if len(wa) < len(wb) else (wb, wa)
-    return short[0] == long_[0] and short[-1] == long_[-1] and set(short) <= set(long_)
+    if not (short[0] == long_[0] and short[-1] == long_[-1] and set(short) <= set(long_)):
+        return False
+    extra = [w for w in long_[1:-1] if w not in short]
+    return all(len(w) == 1 for w in extra) or name_is_distinctive(" ".join(short))
