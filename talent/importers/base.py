@@ -120,6 +120,10 @@ class ImportReport:
     venues_recognised: int = 0
     venues_unknown: int = 0
     venues_workshop: int = 0
+    #: Papers whose venue string is a newsletter, a book or a thesis (not a venue).
+    venues_other: int = 0
+    #: What the non-venue strings were: ``{"workshop": n, "tutorial": n, "newsletter": n...}``.
+    venue_sides: Counter = field(default_factory=Counter)
     unknown_venues: Counter = field(default_factory=Counter)
     skipped_reasons: Counter = field(default_factory=Counter)
     #: "et al." / "and others" markers dropped from author lists (not rows: nobody is named).
@@ -169,6 +173,8 @@ class ImportReport:
             "venues_recognised": self.venues_recognised,
             "venues_unknown": self.venues_unknown,
             "venues_workshop": self.venues_workshop,
+            "venues_other": self.venues_other,
+            "venue_sides": dict(self.venue_sides),
             "unknown_venues": dict(self.unknown_venues.most_common(20)),
             "skipped_reasons": dict(self.skipped_reasons),
             "field_errors": sum(1 for r in self.results if r.field_errors),

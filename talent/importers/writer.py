@@ -343,6 +343,9 @@ def import_paper_rows(
             found = venue_cache[paper.venue_raw] = (match, venue_key(match, paper.venue_raw))
         return found
 
+    # One reference list, proceedings volume or DBLP page is about one field: within a file,
+    # papers share a topic (a distinctive name there is one person, see dedup).
+    file_topic = f"file:{id(report)}"
     groups: dict[tuple[str, int, str], list[AuthorRow]] = {}
     pending: list[tuple[RowResult, Person | None]] = []
     for row in rows:
@@ -378,7 +381,7 @@ def import_paper_rows(
         if plan.publication_id is None:
             plan.publication_id = known_paper_pick(vkey, record.venue_raw, by_title.get(key[:2], []))
         plan.group_authors = list(dict.fromkeys(name for r in group if r.is_group for name in [r.person.full_name]))
-        plan.topics = paper_topics(venues.area_of(match.venue_id) if match is not None else "", vkey)
+        plan.topics = paper_topics(venues.area_of(match.venue_id) if match is not None else "", vkey) | {file_topic}
     known_ids = sorted({p.publication_id for p in plans.values() if p.publication_id})
     author_ids: set[int] = set()
     db_authors: dict[int, dict[str, int]] = defaultdict(dict)
@@ -420,14 +423,18 @@ def import_paper_rows(
         plan = plans[key]
         paper = plan.record
         venue = plan.venue
+        if venue is not None and venue.side:
+            report.venue_sides[venue.side] += 1
         if venue is not None and venue.venue_id is not None:
             report.venues_recognised += 1
         elif venue is not None and venue.is_workshop:
             report.venues_workshop += 1
+        elif venue is not None and venue.side:
+            report.venues_other += 1
         else:
             report.venues_unknown += 1
             report.unknown_venues[paper.venue_raw or _("(no venue)")] += 1
-        if not any(area.startswith("area:") for area in plan.topics):
+        if not any(token.startswith("area:") for token in plan.topics):
             plan.topics |= title_topics(plan)
         if plan.publication_id is None:
             plan.publication = Publication(

@@ -27,7 +27,8 @@ topics of its paper) is matched against the candidates already known, in this or
      is not generic (``"Swiss AI Lab"`` in ``"NNAISENSE, Swiss AI Lab IDSIA"``);
    * a **distinctive name with a shared topic**: :func:`~talent.services.names.name_is_distinctive`
      (no frequent surname, not an initial...) and a topic in common (the venue's CCF
-     area, the venue itself, or a root specialty inferred from the titles), when exactly
+     area, the venue itself, a root specialty inferred from the titles, or the same
+     file: a reference list or a proceedings volume is about one field), when exactly
      one candidate of the block carries the name.
 
    A name similarity >= ``IMPORT_MATCH_THRESHOLD`` (default 90) *with* evidence is the
