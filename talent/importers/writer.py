@@ -52,6 +52,7 @@ from talent.services.dedup import (
     IdentityIndex,
     Match,
     Person,
+    coauthor_keys,
     normalise_id,
     paper_topics,
     possible_duplicate_pair,
@@ -448,7 +449,9 @@ def import_paper_rows(
             report.publications_existing += 1
         on_paper: dict[str, Person] = {}
         excluded: set[int] = {index.by_candidate_id[c].key for c in plan.db_authors.values() if c in index.by_candidate_id}
-        group_keys = {name_key(r.person.full_name) for r in group if not r.is_group}
+        author_keys = {name_key(r.person.full_name): coauthor_keys(name_key(r.person.full_name),
+                                                                    name_ends_key(r.person.full_name))
+                       for r in group if not r.is_group}
         position = 0
         for row in group:
             record = row.person
@@ -470,7 +473,7 @@ def import_paper_rows(
                     result.outcome, result.reason = Outcome.UPDATED, _("filled: %(fields)s") % {"fields": ", ".join(filled)}
                 pending.append((result, person))
                 continue
-            coauthors = group_keys - {nkey}
+            coauthors = {k for other, keys in author_keys.items() if other != nkey for k in keys} - author_keys.get(nkey, set())
             match = index.match(full_name=record.full_name, native_name=record.native_name, email=record.email,
                                 ids=record.ids, orgs=record.affiliations, coauthors=coauthors, exclude=excluded,
                                 topics=plan.topics)

@@ -111,7 +111,8 @@ class Person:
     """An identity known to the index: a stored candidate or one an import will create.
 
     ``candidate`` is the model instance (unsaved while ``is_new`` and not yet written);
-    ``orgs`` are normalised organisation names; ``coauthors`` are co-authors' name keys.
+    ``orgs`` are normalised organisation names; ``coauthors`` are co-authors' keys
+    (:func:`coauthor_keys`).
     """
 
     candidate: Candidate
@@ -264,13 +265,14 @@ class IdentityIndex:
         all_pubs = {p for pubs in pubs_of.values() for p in pubs}
         authors_of: dict[int, set[str]] = defaultdict(set)
         for batch in _chunks(sorted(all_pubs)):
-            for pid, key in Authorship.objects.filter(publication_id__in=batch).values_list(
-                    "publication_id", "candidate__name_key"):
-                authors_of[pid].add(key)
+            for pid, key, ends in Authorship.objects.filter(publication_id__in=batch).values_list(
+                    "publication_id", "candidate__name_key", "candidate__name_ends_key"):
+                authors_of[pid] |= coauthor_keys(key, ends)
         for cid, pubs in pubs_of.items():
-            own = people[cid].candidate.name_key
+            candidate = people[cid].candidate
+            own = coauthor_keys(candidate.name_key, candidate.name_ends_key)
             for pid in pubs:
-                people[cid].coauthors |= authors_of[pid] - {own}
+                people[cid].coauthors |= authors_of[pid] - own
 
     def org_form(self, org: str) -> str:
         """Return the comparable form of an organisation name (cached)."""
@@ -345,7 +347,7 @@ class IdentityIndex:
 
         Args:
             orgs: the record's organisations (canonical names, any form).
-            coauthors: name keys of the record's co-authors.
+            coauthors: keys of the record's co-authors (:func:`coauthor_keys`).
             exclude: ``Person.key`` values that cannot be this record (the other authors
                 of the same paper).
             topics: the record's topic tokens (:func:`paper_topics`), or a function that
@@ -465,6 +467,18 @@ class IdentityIndex:
         if words is None:
             words = self._org_words[form] = frozenset(w for w in form.split() if len(w) > 1)
         return words
+
+
+def coauthor_keys(name_key_value: str, ends_key_value: str) -> set[str]:
+    """The keys a co-author is known by: the name key and, marked ``"e:"``, the first-and-last-word key.
+
+    So a co-author written ``"Diederik P. Kingma"`` in one file and ``"Diederik Kingma"`` in
+    another is one shared co-author (``"e:diederik|kingma"``).
+    """
+    keys = {name_key_value} if name_key_value else set()
+    if ends_key_value and "|" in ends_key_value:
+        keys.add(f"e:{ends_key_value}")
+    return keys
 
 
 def paper_topics(area: str | None, venue_key: str | None) -> set[str]:
