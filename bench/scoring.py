@@ -193,7 +193,7 @@ def load_data(rng: np.random.Generator) -> None:
                        Jsonb({"research": 0.4} if j % 10 == 0 else {}), date.today())
 
         copy_rows(Opening, ["id", "company_id", "title", "city", "is_remote", "min_degree", "min_years",
-                            "max_years", "min_top_papers", "band_min", "band_min_currency", "band_max",
+                            "max_years", "target_top_papers", "band_min", "band_min_currency", "band_max",
                             "band_max_currency", "status", "score_weights", "opened_on"], openings())
         req_rows = []
         for j in range(m):

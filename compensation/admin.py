@@ -12,21 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
-from crm.admin import CandidateAdmin as CrmCandidateAdmin
+from crm.admin import CandidatePipelineAdminMixin
 from crm.fx import MissingFxRate, fx_default_on, fx_latest_fixing_on
 from crm.models import Candidacy
-from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin, apply_to_each
+from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin, ViewOnlyAdminMixin, apply_to_each
+from talent.admin import CandidateAdmin as TalentCandidateAdmin
 from talent.conf import setting as talent_setting
 from talent.errors import DomainError
 from talent.models import Candidate
@@ -34,7 +38,7 @@ from talent.models import Candidate
 from . import services
 from .comparison import FIGURE_KEYS, Basis, offer_comparison, premium_to_win, reference_offer
 from .forms import ComparisonForm, OfferAdminForm, OfferInlineForm, OfferInlineFormSet, PremiumToWinForm, offer_terms
-from .models import Offer
+from .models import Offer, OfferStatusChange
 
 FIGURE_LABELS = {
     "year1_cash": gettext_lazy("Year-1 cash"),
@@ -82,6 +86,32 @@ class ServiceErrorsAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+@admin.register(OfferStatusChange)
+class OfferStatusChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Every status move of every offer, as the services recorded it (read-only)."""
+
+    list_display = ["offer", "from_status", "to_status", "changed_at", "changed_by"]
+    list_filter = ["to_status", "from_status"]
+    search_fields = ["offer__candidate__full_name", "offer__company__name", "note"]
+    list_select_related = ["offer__candidate", "offer__company", "changed_by"]
+    readonly_fields = ["offer", "from_status", "to_status", "changed_at", "changed_by", "note"]
+
+
+class OfferActionForm(ActionForm):
+    """The action bar of the offer list, with the start date that "Record the placement" needs."""
+
+    start_on = forms.DateField(label=gettext_lazy("start date"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _action_start_on(request: HttpRequest):
+    """The start date typed in the action bar, or ``None`` when it is missing or not a date."""
+    try:
+        return OfferActionForm.base_fields["start_on"].clean(request.POST.get("start_on", ""))
+    except ValidationError:
+        return None
+
+
 @admin.register(Offer)
 class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     """Offers; the status is read-only and moves through the actions (services).
@@ -96,8 +126,24 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
     search_fields = ["candidate__full_name", "candidate__native_name", "company__name", "title"]
     list_select_related = ["candidate", "company", "candidacy"]
     autocomplete_fields = ["candidate", "company", "candidacy"]
-    readonly_fields = ["status", "created_at", "updated_at"]
-    actions = ["extend", "accept", "decline", "withdraw", "expire"]
+    readonly_fields = ["status", "created_at", "updated_at", "status_history"]
+    actions = ["extend", "accept", "decline", "withdraw", "expire", "record_placement"]
+    action_form = OfferActionForm
+
+    @admin.display(description=gettext_lazy("status history"))
+    def status_history(self, obj: Offer | None) -> str:
+        """Who moved the offer from which status to which, and when (read-only)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = obj.status_changes.select_related("changed_by").order_by("changed_at", "id")
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("when"), _("move"), _("by"), _("note"),
+            format_html_join("", "<tr><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>", (
+                (timezone.localtime(row.changed_at).strftime("%Y-%m-%d %H:%M"),
+                 row.get_from_status_display() or "—", row.get_to_status_display(), row.changed_by or "—", row.note)
+                for row in rows)),
+        )
 
     def get_fields(self, request, obj: Offer | None = None) -> list[str]:
         return [*OfferAdminForm.Meta.fields, *self.readonly_fields]
@@ -112,7 +158,7 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
 
     def save_model(self, request, obj: Offer, form, change: bool) -> None:
         if change:
-            updated = services.offer_update(offer=obj, **offer_terms(form, only_changed=True))
+            updated = services.offer_update(offer=obj, actor=request.user, **offer_terms(form, only_changed=True))
         else:
             updated = services.offer_create(candidate=obj.candidate, company=obj.company, candidacy=obj.candidacy,
                                             actor=request.user, **offer_terms(form, only_changed=False))
@@ -146,7 +192,18 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
 
     @admin.action(description=gettext_lazy("Mark expired"))
     def expire(self, request, queryset):
-        self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer), lambda n: ngettext("%(count)d offer expired.", "%(count)d offers expired.", n))
+        self._apply(request, queryset, lambda offer: services.offer_expire(offer=offer, actor=request.user),
+                    lambda n: ngettext("%(count)d offer expired.", "%(count)d offers expired.", n))
+
+    @admin.action(description=gettext_lazy("Record the placement (start date below)"))
+    def record_placement(self, request, queryset):
+        start_on = _action_start_on(request)
+        if start_on is None:
+            self.message_user(request, _("Give the start date of the placement."), messages.ERROR)
+            return
+        self._apply(request, queryset.select_related("candidacy__opening"),
+                    lambda offer: services.offer_placement_create(offer=offer, start_on=start_on, actor=request.user),
+                    lambda n: ngettext("%(count)d placement recorded.", "%(count)d placements recorded.", n))
 
 
 class _OfferInline(BaseCurrencyInlineMixin, admin.TabularInline):
@@ -174,7 +231,11 @@ class CandidacyOfferInline(_OfferInline):
     fields = ["company", "title", "status", "monthly_base", "months_per_year", "annual_base", "sign_on", "deadline_on"]
 
 
-admin.site.unregister(Candidacy)
+# --- The candidacy and candidate pages, assembled and registered once ------------------------
+# Each app contributes its part: talent the candidate's record (talent.admin.CandidateAdmin),
+# crm the pipeline and fit scores (crm.admin.CandidacyAdmin, CandidatePipelineAdminMixin),
+# compensation the offers. compensation is the highest app, so it is the one that sees all
+# parts; talent and crm register neither model themselves.
 
 
 @admin.register(Candidacy)
@@ -182,15 +243,15 @@ class CandidacyAdmin(ServiceErrorsAdminMixin, CrmCandidacyAdmin):
     inlines = [*CrmCandidacyAdmin.inlines, CandidacyOfferInline]
 
 
-admin.site.unregister(Candidate)
-
-
 @admin.register(Candidate)
-class CandidateAdmin(ServiceErrorsAdminMixin, CrmCandidateAdmin):
-    """The candidate page with its offers and a link to the offer comparison."""
+class CandidateAdmin(ServiceErrorsAdminMixin, CandidatePipelineAdminMixin, TalentCandidateAdmin):
+    """The candidate page: record and papers (talent), candidacies and best openings (crm), offers and the
+    offer comparison (compensation)."""
 
-    inlines = [*CrmCandidateAdmin.inlines, CandidateOfferInline]
-    readonly_fields = [*CrmCandidateAdmin.readonly_fields, "offer_comparison_link"]
+    readonly_fields = [*TalentCandidateAdmin.readonly_fields, "offer_comparison_link"]
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), CandidateOfferInline]
 
     @admin.display(description=gettext_lazy("offer comparison"))
     def offer_comparison_link(self, obj: Candidate) -> str:

@@ -29,11 +29,11 @@ from djmoney.money import Money
 from crm.fx import FxQuote, fx_quote
 from crm.models import Company
 from talent.models import Candidate
+from talent.money import minor_unit_exponent, round_money
 
 from . import valuation as v
 from .conf import setting
 from .models import Offer
-from .money import minor_unit_exponent, round_money
 
 HUNDRED = Decimal(100)
 
@@ -367,10 +367,10 @@ def premium_to_win(*, competitor: Offer, draft: Offer, basis: str, currency: str
     years = years or _comparison_years()
     counted_years = years if basis == Basis.RISK_ADJUSTED_TOTAL else 1
     comp = offer_figures(competitor, currency=currency, on=on, years=years)
-    drf = offer_figures(draft, currency=currency, on=on, years=years)
+    draft_figures = offer_figures(draft, currency=currency, on=on, years=years)
     comp_value = _basis_value(comp.value, basis, years)
-    draft_value = _basis_value(drf.value, basis, years)
-    fx_texts = [q.explanation() for q in (comp.fx, drf.fx) if q is not None]
+    draft_value = _basis_value(draft_figures.value, basis, years)
+    fx_texts = [q.explanation() for q in (comp.fx, draft_figures.fx) if q is not None]
     with v.exact():
         if margin_percent is not None:
             target = comp_value * (1 + Decimal(margin_percent) / HUNDRED)
@@ -385,7 +385,7 @@ def premium_to_win(*, competitor: Offer, draft: Offer, basis: str, currency: str
         premium = target - draft_value
         if premium.amount < 0:
             premium = Money(0, currency)
-    split = _split(draft, drf.value, basis, premium, counted_years=counted_years, on=on)
+    split = _split(draft, draft_figures.value, basis, premium, counted_years=counted_years, on=on)
     params = {
         "competitor": competitor.company, "basis": Basis(basis).label.lower(), "comp": money_text(comp_value),
         "margin": margin_text, "client": draft.company, "target": money_text(target),

@@ -19,7 +19,8 @@ from djmoney.money import Money
 
 from crm.fx import default_history_path, ecb_history_load, fx_latest_fixing_on
 from crm.models import Candidacy, Company, Opening
-from crm.pipeline import FORWARD, candidacy_move_stage
+from crm.pipeline import candidacy_advance
+from crm.services import candidacy_create, company_save
 from talent.models import Candidate
 
 from . import services
@@ -38,7 +39,7 @@ UNICORN = ("Demo AI Unicorn (fictional)",
 
 def _company(name: str, defaults: dict) -> Company:
     company = Company.objects.filter(name__iexact=name).first()
-    return company or Company.objects.create(name=name, **defaults)
+    return company or company_save(company=Company(name=name, **defaults))
 
 
 def _candidacy(candidate: Candidate, unicorn: Company) -> Candidacy | None:
@@ -46,10 +47,11 @@ def _candidacy(candidate: Candidate, unicorn: Company) -> Candidacy | None:
     opening = Opening.objects.filter(company=unicorn).order_by("id").first()
     if opening is None:
         return None
-    candidacy, created = Candidacy.objects.get_or_create(candidate=candidate, opening=opening)
-    if created:
-        for stage in FORWARD[1:FORWARD.index(Candidacy.Stage.INTERVIEWING) + 1]:
-            candidacy = candidacy_move_stage(candidacy=candidacy, to_stage=stage, note="Fictional demo candidacy.")
+    candidacy = Candidacy.objects.filter(candidate=candidate, opening=opening).first()
+    if candidacy is None:
+        candidacy = candidacy_create(candidate=candidate, opening=opening, note="Fictional demo candidacy.")
+        candidacy = candidacy_advance(candidacy=candidacy, to_stage=Candidacy.Stage.INTERVIEWING,
+                                      note="Fictional demo candidacy.")
     return candidacy
 
 

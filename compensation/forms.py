@@ -1,7 +1,7 @@
 """Forms of the compensation admin: the offer form, the offers inline, the comparison options and the premium-to-win calculator.
 
-Money typed by a recruiter goes through :func:`compensation.money.parse_money` /
-:func:`~compensation.money.parse_decimal`, so the rules (no floats, ISO codes, decimal
+Money typed by a recruiter goes through :func:`talent.money.parse_money` /
+:func:`~talent.money.parse_decimal`, so the rules (no floats, ISO codes, decimal
 places, not negative) have one home.
 """
 
@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils.translation import gettext_lazy as _
@@ -20,25 +19,26 @@ from djmoney.forms import MoneyField
 from djmoney.money import Money
 
 from crm.models import Candidacy
+from talent.conf import setting as talent_setting
 from talent.errors import DomainError
+from talent.money import parse_currency, parse_decimal, parse_money
 
 from . import services
 from .comparison import Basis
 from .models import Offer
-from .money import parse_currency, parse_decimal, parse_money
 from .services import TERM_FIELDS
 from .valuation import vesting_schedule_parse
 
 
 def currency_choices() -> list[tuple[str, str]]:
-    """The project's currencies (``settings.CURRENCIES``), or a short default list."""
-    return [(c, c) for c in getattr(settings, "CURRENCIES", None) or ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"]]
+    """The project's currencies (``settings.CURRENCIES``; default in :mod:`talent.conf`)."""
+    return [(c, c) for c in talent_setting("CURRENCIES")]
 
 
 def field_error(exc: ValidationError) -> ValidationError:
     """Return ``exc``'s messages as the plain error a form field's ``to_python``/``clean`` raises.
 
-    The parsers of :mod:`compensation.money` key their errors by field (``{"vesting_schedule":
+    The parsers of :mod:`talent.money` key their errors by field (``{"vesting_schedule":
     [...]}``) for services and ``Form.add_error(None, ...)``; a form field must raise them
     unkeyed, since Django files them under the field itself (a keyed error there is a TypeError).
     """
@@ -135,7 +135,7 @@ class OfferMoneyField(MoneyField):
 
 
 class PlainDecimalField(forms.DecimalField):
-    """A decimal typed as digits with an optional decimal point, parsed by :func:`~compensation.money.parse_decimal`
+    """A decimal typed as digits with an optional decimal point, parsed by :func:`~talent.money.parse_decimal`
     as the services parse it (not ``1e2``, not negative, at most ``decimal_places``)."""
 
     def to_python(self, value: Any) -> Decimal | None:

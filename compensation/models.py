@@ -7,13 +7,16 @@ status changes in :mod:`compensation.services`, exchange rates in :mod:`crm.fx`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
+from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True, "default_currency": None,
          "validators": [MinMoneyValidator(0)]}
@@ -75,6 +78,9 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Who changed which term, and when (status moves are also in OfferStatusChange).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
@@ -128,7 +134,8 @@ class Offer(models.Model):
         * vesting: a per-year schedule has one non-negative percentage per vesting year
           summing to exactly 100; the cliff is within the vesting period.
         """
-        from .money import minor_unit_exponent
+        from talent.money import minor_unit_exponent
+
         from .valuation import vesting_schedule_validate
 
         errors: dict[str, list[str]] = {}
@@ -181,3 +188,33 @@ class Offer(models.Model):
                         add(field, message)
         if errors:
             raise ValidationError(errors)
+
+
+class OfferStatusChange(models.Model):
+    """One status move of an offer (from, to, when, who, note): written by :mod:`compensation.services` only.
+
+    The first row of an offer has an empty ``from_status`` (the offer was created). Like
+    ``crm.StageChange``, it is written in the same transaction as the move, so the weekly
+    report can recount any past week from this history.
+    """
+
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=Offer.Status.choices, blank=True,
+                                   help_text=_("Empty on the first row: the offer was created."))
+    to_status = models.CharField(_("to"), max_length=20, choices=Offer.Status.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("offer status change")
+        verbose_name_plural = _("offer status changes")
+        ordering = ["offer", "changed_at", "id"]
+        indexes = [
+            models.Index(fields=["offer", "changed_at"], name="offerstatus_offer_idx"),
+            models.Index(fields=["to_status", "changed_at"], name="offerstatus_to_changed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -22,7 +22,7 @@ the same transaction as the offer's change:
   decides whether to negotiate again or withdraw the candidacy.
 
 An offer from a non-client company (the competing big-tech offer) has no candidacy and
-just changes status. Every money input goes through :func:`compensation.money.parse_money`.
+just changes status. Every money input goes through :func:`talent.money.parse_money`.
 """
 
 from __future__ import annotations
@@ -38,14 +38,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from crm.models import Candidacy, Company
-from crm.pipeline import FORWARD, candidacy_move_stage
+from crm.models import Candidacy, Company, Placement
+from crm.pipeline import ENDED_UNPLACED, candidacy_advance, stage_rank
+from crm.services import placement_create
 from talent.errors import DomainError
 from talent.models import Candidate
+from talent.money import minor_unit_exponent, parse_currency, parse_decimal, parse_money, round_money
 
-from .models import Offer
-from .money import minor_unit_exponent, parse_currency, parse_decimal, parse_money
-from .valuation import vesting_schedule_parse
+from .models import Offer, OfferStatusChange
+from .valuation import vesting_schedule_parse, year1_cash
 
 Stage = Candidacy.Stage
 Status = Offer.Status
@@ -88,7 +89,7 @@ def offer_money_parse(amount: object, currency: object, *, field: str) -> Money:
         ``Money`` with at most the currency's minor-unit decimals and the columns' 2.
 
     Raises:
-        ValidationError: ``{field: [...]}``; see :func:`compensation.money.parse_money`.
+        ValidationError: ``{field: [...]}``; see :func:`talent.money.parse_money`.
     """
     code = parse_currency(currency, field=field)
     return parse_money(amount, code, field=field, max_decimal_places=min(COLUMN_DECIMALS, minor_unit_exponent(code)))
@@ -100,7 +101,7 @@ def _terms(terms: dict[str, Any], currency: str | None) -> dict[str, Any]:
     A float is refused for every term, before anything converts it. A ``Money`` built
     from a float (``Money(0.1, "CNY")``) cannot be told apart: py-moneyed turns the float
     into ``Decimal(str(0.1))``, so it arrives as ``Decimal("0.1")``. Its amount is still
-    held to the currency's decimals, and the inputs (:func:`compensation.money.parse_money`,
+    held to the currency's decimals, and the inputs (:func:`talent.money.parse_money`,
     the admin forms) refuse floats before any ``Money`` is made.
     """
     unknown = set(terms) - set(TERM_FIELDS)
@@ -151,7 +152,7 @@ def offer_create_check(*, candidate: Candidate, company: Company | None, candida
         with transaction.atomic():  # the lock needs a transaction; inside the caller's, it lasts until its end
             candidacy = (Candidacy.objects.select_for_update(of=("self",)).select_related("opening")
                          .get(pk=candidacy.pk))
-    if candidacy.stage in (Stage.REJECTED, Stage.WITHDRAWN):
+    if candidacy.stage in ENDED_UNPLACED:
         message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(candidacy.stage).label}
         raise DomainError(message, fields={"candidacy": [message]})
     if candidacy.candidate_id != candidate.pk:
@@ -208,14 +209,19 @@ def offer_create(
     offer = Offer(candidate=candidate, company=company, candidacy=candidacy, status=Status.DRAFT, **_terms(terms, currency))
     offer.candidacy = offer_create_check(candidate=candidate, company=company, candidacy=candidacy)
     offer.full_clean()
+    offer._history_user = _actor(actor)
     offer.save()
+    OfferStatusChange.objects.create(offer=offer, from_status="", to_status=Status.DRAFT, changed_at=timezone.now(),
+                                     changed_by=_actor(actor), note=_("Offer created."))
     if status == Status.EXTENDED:
         offer = offer_extend(offer=offer, actor=actor)
     return offer
 
 
 @transaction.atomic
-def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> Offer:
+def offer_update(
+    *, offer: Offer, currency: str | None = None, actor: AbstractBaseUser | None = None, **terms: Any
+) -> Offer:
     """Change the terms of a draft offer, or the notes of any offer (an extended offer is revised by a new draft).
 
     Raises:
@@ -233,6 +239,7 @@ def offer_update(*, offer: Offer, currency: str | None = None, **terms: Any) -> 
         update_fields.append(name)
         if name in Offer.MONEY_FIELDS:
             update_fields.append(f"{name}_currency")
+    locked._history_user = _actor(actor)
     locked.save(update_fields=update_fields)
     return locked
 
@@ -241,28 +248,37 @@ def _lock(offer: Offer) -> Offer:
     return Offer.objects.select_for_update(of=("self",)).select_related("candidacy__opening", "company").get(pk=offer.pk)
 
 
-def _set_status(offer: Offer, to_status: str) -> Offer:
+def _actor(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _set_status(offer: Offer, to_status: str, *, actor: AbstractBaseUser | None, note: str = "") -> Offer:
+    """Move the locked ``offer`` to ``to_status`` and record the move (who, when, from, to)."""
     if to_status not in Offer.TRANSITIONS[offer.status]:
         raise IllegalOfferTransition(offer.status, to_status)
+    OfferStatusChange.objects.create(offer=offer, from_status=offer.status, to_status=to_status,
+                                     changed_at=timezone.now(), changed_by=_actor(actor), note=note)
     offer.status = to_status
+    offer._history_user = _actor(actor)
     offer.save(update_fields=["status", "updated_at"])
     return offer
 
 
 def _advance_candidacy(candidacy: Candidacy, to_stage: str, *, actor, note: str) -> Candidacy:
-    """Move ``candidacy`` forward to ``to_stage`` one recorded step at a time (from ``submitted`` on)."""
+    """Move ``candidacy`` on to ``to_stage`` through the pipeline, once it has reached the client.
+
+    Raises:
+        DomainError: The candidacy is rejected or withdrawn, or not yet submitted to the client.
+    """
     current = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
-    if current.stage in (Stage.REJECTED, Stage.WITHDRAWN):
+    if current.stage in ENDED_UNPLACED:
         message = _("No offer can be made on a candidacy that is %(stage)s.") % {"stage": Stage(current.stage).label}
         raise DomainError(message, fields={"candidacy": [message]})
-    if FORWARD.index(current.stage) < FORWARD.index(Stage.SUBMITTED):
+    if stage_rank(current.stage) < stage_rank(Stage.SUBMITTED):
         message = _("Submit the candidate to the client before an offer is extended; the candidacy is %(stage)s.") % {
             "stage": Stage(current.stage).label}
         raise DomainError(message, fields={"candidacy": [message]})
-    while FORWARD.index(current.stage) < FORWARD.index(to_stage):
-        following = FORWARD[FORWARD.index(current.stage) + 1]
-        current = candidacy_move_stage(candidacy=current, to_stage=following, actor=actor, note=note)
-    return current
+    return candidacy_advance(candidacy=current, to_stage=to_stage, actor=actor, note=note)
 
 
 @transaction.atomic
@@ -274,7 +290,7 @@ def offer_extend(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offe
         DomainError: The candidacy is rejected/withdrawn or not yet submitted to the client.
     """
     locked = _lock(offer)
-    _set_status(locked, Status.EXTENDED)
+    _set_status(locked, Status.EXTENDED, actor=actor)
     if locked.candidacy_id:
         _advance_candidacy(locked.candidacy, Stage.OFFER, actor=actor,
                            note=_("Offer extended by %(company)s.") % {"company": locked.company})
@@ -295,7 +311,7 @@ def offer_accept(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offe
     if locked.candidacy_id and Offer.objects.filter(candidacy_id=locked.candidacy_id, status=Status.ACCEPTED).exists():
         message = _("This candidacy already has an accepted offer.")
         raise DomainError(message, fields={"status": [message]})
-    _set_status(locked, Status.ACCEPTED)
+    _set_status(locked, Status.ACCEPTED, actor=actor)
     if locked.candidacy_id:
         note = _("Offer from %(company)s accepted.") % {"company": locked.company}
         if locked.candidacy.stage != Stage.PLACED:
@@ -303,7 +319,8 @@ def offer_accept(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offe
         superseded = (Offer.objects.select_for_update().filter(candidacy_id=locked.candidacy_id)
                       .filter(status__in=[Status.DRAFT, Status.EXTENDED]).exclude(pk=locked.pk))
         for other in superseded:
-            _set_status(other, Status.WITHDRAWN)
+            _set_status(other, Status.WITHDRAWN, actor=actor,
+                        note=_("Superseded: offer #%(id)d was accepted.") % {"id": locked.pk})
     return locked
 
 
@@ -314,17 +331,17 @@ def offer_decline(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Off
     Raises:
         IllegalOfferTransition: The offer is not extended.
     """
-    return _set_status(_lock(offer), Status.DECLINED)
+    return _set_status(_lock(offer), Status.DECLINED, actor=actor)
 
 
 @transaction.atomic
-def offer_expire(*, offer: Offer) -> Offer:
+def offer_expire(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Offer:
     """Mark an extended offer expired (its deadline passed without an answer).
 
     Raises:
         IllegalOfferTransition: The offer is not extended.
     """
-    return _set_status(_lock(offer), Status.EXPIRED)
+    return _set_status(_lock(offer), Status.EXPIRED, actor=actor)
 
 
 @transaction.atomic
@@ -334,7 +351,7 @@ def offer_withdraw(*, offer: Offer, actor: AbstractBaseUser | None = None) -> Of
     Raises:
         IllegalOfferTransition: The offer is already accepted, declined, expired or withdrawn.
     """
-    return _set_status(_lock(offer), Status.WITHDRAWN)
+    return _set_status(_lock(offer), Status.WITHDRAWN, actor=actor)
 
 
 def offers_expire_overdue(*, today: date | None = None) -> int:
@@ -348,6 +365,30 @@ def offers_expire_overdue(*, today: date | None = None) -> int:
         with transaction.atomic():
             locked = Offer.objects.select_for_update().get(pk=offer_id)
             if locked.status == Status.EXTENDED:
-                _set_status(locked, Status.EXPIRED)
+                _set_status(locked, Status.EXPIRED, actor=None,
+                            note=_("Deadline %(deadline)s passed without an answer.") % {"deadline": locked.deadline_on})
                 expired += 1
     return expired
+
+
+@transaction.atomic
+def offer_placement_create(
+    *, offer: Offer, start_on: date, actor: AbstractBaseUser | None = None
+) -> Placement:
+    """Record the placement won by an accepted client offer (start date, year-1 cash, fee, guarantee).
+
+    The placement's ``year1_cash`` is this offer's :func:`compensation.valuation.year1_cash`
+    (base + target bonus + sign-on + relocation, in the offer's currency), rounded once to
+    the currency's minor unit as it is stored, and the fee is
+    the opening's fee % of it (:func:`crm.services.placement_fee`).
+
+    Raises:
+        DomainError: The offer is not accepted or has no candidacy; the candidacy is not
+            placed; a placement exists already (``crm.services.DuplicatePlacement``).
+    """
+    locked = _lock(offer)
+    if locked.status != Status.ACCEPTED or not locked.candidacy_id:
+        message = _("A placement is recorded from an accepted offer of a candidacy.")
+        raise DomainError(message, fields={"offer": [message]})
+    return placement_create(candidacy=locked.candidacy, year1_cash=round_money(year1_cash(locked)), start_on=start_on,
+                            actor=actor)

@@ -13,8 +13,7 @@ from .services import offers_expire_overdue
 def offers_expire_overdue_task() -> int:
     """Expire extended offers past their deadline; idempotent (a second run expires nothing).
 
-    Meant for Celery beat once a day, e.g. ``{"task": "compensation.tasks.offers_expire_overdue_task",
-    "schedule": crontab(hour=0, minute=30)}`` (00:30 in the configured time zone).
+    Scheduled daily at 00:30 local time (``CELERY_BEAT_SCHEDULE`` in ``config/settings.py``).
     Returns the number of offers expired.
     """
     return offers_expire_overdue()

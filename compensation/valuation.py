@@ -26,7 +26,7 @@ Definitions (one home for each rule):
 
 Precision: arithmetic runs in a 50-digit ``Decimal`` context and is never rounded in
 between; a figure is rounded once, half-up to its currency's minor unit, when it is shown
-(:func:`compensation.money.round_money`).
+(:func:`talent.money.round_money`).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm.conf import DEFAULTS as CRM_DEFAULTS
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
 from talent.conf import DEFAULTS as TALENT_DEFAULTS
 
@@ -188,7 +189,7 @@ DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 # --- Money ----------------------------------------------------------------------------
 BASE_CURRENCY = _env_or("BASE_CURRENCY", TALENT_DEFAULTS["BASE_CURRENCY"])
 DEFAULT_CURRENCY = BASE_CURRENCY
-CURRENCIES = env.list("CRM_CURRENCIES", default=["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"])
+CURRENCIES = env.list("CRM_CURRENCIES", default=TALENT_DEFAULTS["CURRENCIES"])
 PHONENUMBER_DEFAULT_REGION = _env_or("PHONENUMBER_DEFAULT_REGION", "CN")
 PHONENUMBER_DB_FORMAT = "E164"
 
@@ -212,8 +213,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Visibility timeout must exceed the longest task (time limit), or Redis redelivers it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"crm.tasks.score_*": {"queue": "scoring"}, "crm.tasks.rescore_*": {"queue": "scoring"}}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_ROUTES = {"crm.tasks.*_rescore_task": {"queue": "scoring"}, "crm.tasks.*_rescore_all_task": {"queue": "scoring"}}
 
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {"TITLE": "Headhunter CRM API", "VERSION": "1.0.0"}
 
 # --- Domain settings ------------------------------------------------------------------
 CRM_DEMO_PASSWORD = env("CRM_DEMO_PASSWORD", default="")
+# A placement's guarantee period in days (crm/conf.py has the default and its reasoning).
+CRM_PLACEMENT_GUARANTEE_DAYS = env.int("CRM_PLACEMENT_GUARANTEE_DAYS", default=CRM_DEFAULTS["CRM_PLACEMENT_GUARANTEE_DAYS"])
 
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
@@ -257,12 +259,6 @@ CRM_SCORING_OPENING_STATUSES = env.list(
 CRM_SCORING_COALESCE_SECONDS = env.int(
     "CRM_SCORING_COALESCE_SECONDS", default=SCORING_DEFAULTS["CRM_SCORING_COALESCE_SECONDS"]
 )
-# Nightly full rescore (03:30 in TIME_ZONE): catches bulk imports (no signals), company
-# off-limits changes and the yearly recency decay.
-CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
-    "task": "crm.tasks.rescore_all_task",
-    "schedule": crontab(hour=3, minute=30),
-}
 
 # --- Compensation (compensation/) -------------------------------------------------------
 # Exchange rates: the ECB reference-rate history shipped in crm/data/fx/ (loaded by
@@ -270,6 +266,23 @@ CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"] = {
 # The COMPENSATION_* settings (equity risk factors by funding stage and company kind,
 # premium split, FX staleness, comparison years) have their defaults and reasoning in
 # compensation/conf.py; set any of them here to override it for this project.
+
+# --- Periodic jobs (Celery beat) ---------------------------------------------------------
+# Every periodic job, in one place. Times are wall-clock times in CELERY_TIMEZONE, which is
+# TIME_ZONE (Asia/Shanghai by default); run exactly one `make beat`.
+CELERY_BEAT_SCHEDULE = {
+    # Daily 00:30: extended offers whose deadline (a local date) has passed become expired.
+    "compensation-offers-expire-overdue": {
+        "task": "compensation.tasks.offers_expire_overdue_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Nightly 03:30: full rescore; catches what no save announced (company off-limits
+    # changes made in bulk, the yearly recency decay of papers).
+    "crm-openings-rescore-all": {
+        "task": "crm.tasks.openings_rescore_all_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

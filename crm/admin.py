@@ -1,6 +1,8 @@
 """Admin for the crm app: companies, openings, pipeline, scores, partners, reports."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,10 +11,9 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from talent.admin import BaseCurrencyAdminMixin, ViewOnlyAdminMixin, apply_to_each
-from talent.admin import CandidateAdmin as TalentCandidateAdmin
-from talent.models import Candidate
+from talent.errors import DomainError
 
-from . import pipeline
+from . import pipeline, services
 from .models import (
     Activity,
     Candidacy,
@@ -41,6 +42,9 @@ class CompanyAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
     list_select_related = []
     readonly_fields = ["created_at", "updated_at"]
 
+    def save_model(self, request, obj: Company, form, change: bool) -> None:
+        services.company_save(company=obj, actor=request.user)
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
@@ -67,6 +71,14 @@ class OpeningAdmin(BaseCurrencyAdminMixin, OpeningScoringAdminMixin, SimpleHisto
     readonly_fields = ["created_at", "updated_at"]
     inlines = [OpeningRequirementInline]
 
+    def save_model(self, request, obj: Opening, form, change: bool) -> None:
+        services.opening_save(opening=obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            services.opening_requirements_changed(opening=form.instance)
+
 
 @admin.register(OpeningRequirement)
 class OpeningRequirementAdmin(admin.ModelAdmin):
@@ -75,6 +87,16 @@ class OpeningRequirementAdmin(admin.ModelAdmin):
     search_fields = ["opening__title", "specialty__name"]
     list_select_related = ["opening__company", "specialty"]
     autocomplete_fields = ["opening", "specialty"]
+
+    def save_model(self, request, obj: OpeningRequirement, form, change: bool) -> None:
+        services.opening_requirement_save(requirement=obj, actor=request.user)
+
+    def delete_model(self, request, obj: OpeningRequirement) -> None:
+        services.opening_requirement_delete(requirement=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for requirement in queryset.select_related("opening"):
+            services.opening_requirement_delete(requirement=requirement, actor=request.user)
 
 
 class StageChangeInline(admin.TabularInline):
@@ -87,9 +109,39 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
-@admin.register(Candidacy)
+class CandidacyAddForm(forms.ModelForm):
+    """Add a candidate to an opening's pipeline; saved through :func:`crm.services.candidacy_create`."""
+
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Candidacy
+        fields = ["candidate", "opening", "owner", "off_limits_override_reason"]
+
+    def _get_validation_exclusions(self):
+        """The one-candidacy-per-pair rule is the service's (it names the existing candidacy)."""
+        return {*super()._get_validation_exclusions(), "candidate"}
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate, opening = cleaned.get("candidate"), cleaned.get("opening")
+        if candidate is not None and opening is not None:
+            try:
+                services.candidacy_create_check(candidate=candidate, opening=opening,
+                                                off_limits_override_reason=cleaned.get("off_limits_override_reason", ""))
+            except DomainError as exc:
+                for field, messages_ in (exc.fields or {"candidate": [exc.message]}).items():
+                    for message in messages_:
+                        self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 class CandidacyAdmin(admin.ModelAdmin):
-    """Candidacies; the stage is read-only here and moves through the pipeline actions."""
+    """Candidacies. Added through :func:`crm.services.candidacy_create`; the stage is read-only
+    and moves through the pipeline actions; the owner changes through ``candidacy_assign``.
+
+    Registered once, with the offers of the compensation app, in ``compensation/admin.py``.
+    """
 
     list_display = ["candidate", "opening", "stage", "stage_changed_at", "owner"]
     list_filter = ["stage", "opening__status", "opening__company"]
@@ -99,6 +151,44 @@ class CandidacyAdmin(admin.ModelAdmin):
     readonly_fields = ["stage", "stage_changed_at", "created_at", "updated_at"]
     inlines = [StageChangeInline]
     actions = ["reopen"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = CandidacyAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["candidate", "opening", "owner", "note", "off_limits_override_reason"]
+        return ["candidate", "opening", "stage", "stage_changed_at", "owner", "submitted_by",
+                "off_limits_override_reason", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.readonly_fields, "candidate", "opening", "submitted_by", "off_limits_override_reason"]
+
+    def get_changeform_initial_data(self, request):
+        return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj: Candidacy, form, change: bool) -> None:
+        if change:
+            if "owner" in form.changed_data:
+                services.candidacy_assign(candidacy=obj, owner=obj.owner, actor=request.user)
+            return
+        created = services.candidacy_create(
+            candidate=obj.candidate, opening=obj.opening, actor=request.user, owner=obj.owner,
+            note=form.cleaned_data.get("note", ""), off_limits_override_reason=obj.off_limits_override_reason,
+        )
+        obj.pk, obj.stage, obj.stage_changed_at = created.pk, created.stage, created.stage_changed_at
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal of the service (duplicate, off-limits, closed opening) is shown, nothing is saved."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _apply(self, request, queryset, move, success) -> None:
         """Run ``move(candidacy)`` on each selected row; report failures one by one.
@@ -153,20 +243,71 @@ class StageChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "candidate", "candidacy", "occurred_at", "due_at", "completed_at"]
+    """Calls, e-mails, meetings, notes and follow-ups: logged through :func:`crm.services.activity_log`
+    (the author is the logged-in user), corrected through ``activity_update``, done through
+    ``follow_up_complete``."""
+
+    list_display = ["subject", "kind", "candidate", "candidacy", "occurred_at", "due_at", "completed_at", "created_by"]
     list_filter = ["kind", "occurred_at"]
     search_fields = ["subject", "body", "candidate__full_name", "candidate__native_name"]
-    list_select_related = ["candidate", "candidacy__opening"]
-    autocomplete_fields = ["candidate", "candidacy", "created_by"]
+    list_select_related = ["candidate", "candidacy__opening__company", "created_by"]
+    autocomplete_fields = ["candidate", "candidacy"]
+    readonly_fields = ["created_by", "completed_at", "completed_by"]
+    actions = ["mark_done"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["candidate", "candidacy", "kind", "subject", "body", "occurred_at", "due_at"]
+        return fields if obj is None else [*fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else [*self.readonly_fields, "candidate", "candidacy", "kind"]
+
+    def save_model(self, request, obj: Activity, form, change: bool) -> None:
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data
+                       if name in ("subject", "body", "occurred_at", "due_at")}
+            services.activity_update(activity=obj, actor=request.user, **changes)
+            return
+        created = services.activity_log(
+            actor=request.user, kind=obj.kind, subject=obj.subject, candidate=obj.candidate, candidacy=obj.candidacy,
+            body=obj.body, occurred_at=obj.occurred_at, due_at=obj.due_at,
+        )
+        obj.pk, obj.created_by = created.pk, created.created_by
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("Mark the selected follow-ups done"))
+    def mark_done(self, request, queryset):
+        apply_to_each(self, request, queryset, lambda a: services.follow_up_complete(activity=a, actor=request.user),
+                      lambda n: ngettext("%(count)d follow-up done.", "%(count)d follow-ups done.", n) % {"count": n})
 
 
 @admin.register(Placement)
 class PlacementAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
-    list_display = ["candidacy", "start_on", "first_year_cash", "fee", "invoice_status", "guarantee_ends_on"]
+    """Placements are recorded from an accepted offer (Offers, action "Record the placement"), which sets
+    year-1 cash, the fee and the guarantee; here the invoice status and dates change through ``placement_update``."""
+
+    list_display = ["candidacy", "start_on", "year1_cash", "fee", "invoice_status", "guarantee_ends_on", "created_by"]
     list_filter = ["invoice_status", "start_on"]
     search_fields = ["candidacy__candidate__full_name", "candidacy__opening__title"]
-    list_select_related = ["candidacy__candidate", "candidacy__opening"]
+    list_select_related = ["candidacy__candidate", "candidacy__opening__company", "created_by"]
     autocomplete_fields = ["candidacy"]
+    readonly_fields = ["candidacy", "year1_cash", "fee", "created_by", "created_at"]
+    fields = ["candidacy", "start_on", "year1_cash", "fee", "invoice_status", "guarantee_ends_on", "created_by",
+              "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj: Placement, form, change: bool) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data
+                   if name in ("invoice_status", "start_on", "guarantee_ends_on")}
+        services.placement_update(placement=obj, actor=request.user, **changes)
 
 
 @admin.register(FitScore)
@@ -226,25 +367,29 @@ class WeeklyReportAdmin(admin.ModelAdmin):
 
 
 class CandidacyInline(admin.TabularInline):
+    """The candidate's candidacies, read-only: add one through the candidacy form (``candidacy_create``)."""
+
     model = Candidacy
     fk_name = "candidate"
     extra = 0
     fields = ["opening", "stage", "stage_changed_at", "owner"]
-    readonly_fields = ["stage", "stage_changed_at"]
-    autocomplete_fields = ["opening", "owner"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
-# The candidate page grows with the apps above talent: crm adds the pipeline (and fit
-# scores); compensation subclasses this class again to add offers. talent imports neither.
-admin.site.unregister(Candidate)
+class CandidatePipelineAdminMixin(CandidateScoringAdminMixin):
+    """The crm part of the candidate page: their candidacies and best-fitting openings.
 
+    The page is assembled once, in ``compensation/admin.py`` (the highest app), from this
+    mixin, compensation's offers and talent's :class:`~talent.admin.CandidateAdmin`.
+    """
 
-@admin.register(Candidate)
-class CandidateAdmin(CandidateScoringAdminMixin, TalentCandidateAdmin):
-    """The talent candidate page plus the candidate's candidacies and best-fitting openings."""
-
-    inlines = [*TalentCandidateAdmin.inlines, CandidacyInline]
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), CandidacyInline]
 
 
 # Partners' keys are PartnerAPIKey (above); the library's own generic key model is unused.

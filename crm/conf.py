@@ -16,6 +16,10 @@ DEFAULTS: dict[str, Any] = {
     # A date without a fixing uses the latest business day before it, at most this many
     # calendar days back (a weekend plus the Easter or Christmas TARGET holidays is < 7 days).
     "CRM_FX_MAX_STALENESS_DAYS": 7,
+    # A placement's guarantee period (days from the start date): if the hire leaves within
+    # it, the firm replaces them or refunds the fee. 90 days is the common term in
+    # executive-search contracts (3 months); set it to what your contracts say.
+    "CRM_PLACEMENT_GUARANTEE_DAYS": 90,
 }
 
 

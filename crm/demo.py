@@ -17,6 +17,7 @@ from talent.errors import DomainError
 from talent.models import Specialty
 
 from .models import Company, Opening, OpeningRequirement
+from .services import company_save, opening_requirement_save, opening_save
 
 DEMO_COMPANIES = {
     "Fictional Big Tech Co.": {"native_name": "虚构大厂科技", "kind": Company.Kind.BIG_TECH,
@@ -29,7 +30,7 @@ DEMO_COMPANIES = {
                                            "is_client": True, "city": "Hangzhou"},
 }
 
-# (company, title, function, city, min_degree, min_top_papers, band (min, max, currency), requirements)
+# (company, title, function, city, min_degree, target_top_papers, band (min, max, currency), requirements)
 # requirements: (specialty slug, weight, must-have)
 DEMO_OPENINGS = [
     ("Fictional Big Tech Co.", "Senior Research Scientist, RLHF / Post-training", "research_scientist", "Beijing",
@@ -73,21 +74,20 @@ def demo_openings_create() -> list[Opening]:
         )
     companies = {}
     for name, fields in DEMO_COMPANIES.items():
-        companies[name], _ = Company.objects.get_or_create(name=name, defaults=fields)
+        companies[name] = (Company.objects.filter(name__iexact=name).first()
+                           or company_save(company=Company(name=name, **fields)))
     openings = []
     for company, title, function, city, degree, papers, (low, high, currency), reqs in DEMO_OPENINGS:
-        opening, created = Opening.objects.get_or_create(
-            company=companies[company], title=title,
-            defaults={
-                "function": function, "city": city, "min_degree": degree, "min_top_papers": papers,
-                "band_min": Money(Decimal(low), currency), "band_max": Money(Decimal(high), currency),
-                "status": Opening.Status.OPEN, "description": "A fictional opening for the demo.",
-            },
-        )
-        if created:
-            OpeningRequirement.objects.bulk_create(
-                OpeningRequirement(opening=opening, specialty=specialties[slug], weight=Decimal(weight), is_must_have=must)
-                for slug, weight, must in reqs
-            )
+        opening = Opening.objects.filter(company=companies[company], title=title).first()
+        if opening is None:
+            opening = opening_save(opening=Opening(
+                company=companies[company], title=title, function=function, city=city, min_degree=degree,
+                target_top_papers=papers, band_min=Money(Decimal(low), currency),
+                band_max=Money(Decimal(high), currency), status=Opening.Status.OPEN,
+                description="A fictional opening for the demo.",
+            ))
+            for slug, weight, must in reqs:
+                opening_requirement_save(requirement=OpeningRequirement(
+                    opening=opening, specialty=specialties[slug], weight=Decimal(weight), is_must_have=must))
         openings.append(opening)
     return openings

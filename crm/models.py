@@ -185,9 +185,10 @@ class Opening(models.Model):
     min_degree = models.CharField(_("minimum degree"), max_length=10, choices=Degree.choices, blank=True)
     min_years = models.PositiveSmallIntegerField(_("minimum years"), null=True, blank=True)
     max_years = models.PositiveSmallIntegerField(_("maximum years"), null=True, blank=True)
-    min_top_papers = models.PositiveSmallIntegerField(
-        _("minimum top-venue papers"), default=0,
-        help_text=_("Target count of top-tier papers; research strength saturates here."),
+    target_top_papers = models.PositiveSmallIntegerField(
+        _("target top-venue papers"), default=0,
+        help_text=_("Top-tier papers (recency-weighted equivalents) at which research strength counts as strong "
+                    "for this opening; a target, not a minimum: nobody is excluded below it. 0: the default target."),
     )
     band_min = MoneyField(_("band minimum"), max_digits=14, decimal_places=2, null=True, blank=True,
                           default_currency=None, validators=[MinMoneyValidator(0)], help_text=_("Annual total cash."))
@@ -323,10 +324,16 @@ class Candidacy(models.Model):
                               on_delete=models.SET_NULL, related_name="owned_candidacies")
     submitted_by = models.ForeignKey(Partner, verbose_name=_("submitted by partner"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="candidacies")
+    off_limits_override_reason = models.CharField(
+        _("off-limits override"), max_length=300, blank=True,
+        help_text=_("Why an off-limits candidate was added anyway (given when the candidacy was created)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CandidacyQuerySet.as_manager()
+    # Who changed the owner, the stage (also in StageChange) or the override, and when.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("candidacy")
@@ -347,7 +354,8 @@ class StageChange(models.Model):
     """One move of a candidacy between stages: written by :mod:`crm.pipeline` only."""
 
     candidacy = models.ForeignKey(Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=20, choices=Candidacy.Stage.choices)
+    from_stage = models.CharField(_("from"), max_length=20, choices=Candidacy.Stage.choices, blank=True,
+                                  help_text=_("Empty on the first row: the candidacy was created."))
     to_stage = models.CharField(_("to"), max_length=20, choices=Candidacy.Stage.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
@@ -389,6 +397,8 @@ class Activity(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("activity")
@@ -405,7 +415,7 @@ class Activity(models.Model):
 
 
 class Placement(models.Model):
-    """A won candidacy: start date, first-year cash and the fee we invoice."""
+    """A won candidacy: start date, year-1 cash and the fee we invoice (:func:`crm.services.placement_create`)."""
 
     class InvoiceStatus(models.TextChoices):
         NOT_INVOICED = "not_invoiced", _("Not invoiced")
@@ -415,12 +425,19 @@ class Placement(models.Model):
 
     candidacy = models.OneToOneField(Candidacy, verbose_name=_("candidacy"), on_delete=models.PROTECT, related_name="placement")
     start_on = models.DateField(_("start date"))
-    first_year_cash = MoneyField(_("first-year cash"), max_digits=14, decimal_places=2, default_currency=None,
-                                 validators=[MinMoneyValidator(0)], help_text=_("Annual: base plus target bonus, first year."))
-    fee = MoneyField(_("fee"), max_digits=14, decimal_places=2, default_currency=None, validators=[MinMoneyValidator(0)])
+    year1_cash = MoneyField(
+        _("year-1 cash"), max_digits=14, decimal_places=2, default_currency=None, validators=[MinMoneyValidator(0)],
+        help_text=_("The accepted offer's year-1 cash (base, target bonus, sign-on and relocation): the fee's basis."),
+    )
+    fee = MoneyField(_("fee"), max_digits=14, decimal_places=2, default_currency=None, validators=[MinMoneyValidator(0)],
+                     help_text=_("The opening's fee % of year-1 cash, in the same currency."))
     invoice_status = models.CharField(_("invoice status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.NOT_INVOICED)
     guarantee_ends_on = models.DateField(_("guarantee ends on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("placement")
@@ -428,7 +445,7 @@ class Placement(models.Model):
         ordering = ["-start_on"]
         constraints = [
             models.CheckConstraint(condition=Q(fee__gte=0), name="placement_fee_non_negative"),
-            models.CheckConstraint(condition=Q(first_year_cash__gte=0), name="placement_cash_non_negative"),
+            models.CheckConstraint(condition=Q(year1_cash__gte=0), name="placement_cash_non_negative"),
         ]
         indexes = [models.Index(fields=["invoice_status", "start_on"], name="placement_invoice_idx")]
 

@@ -32,6 +32,17 @@ FORWARD: tuple[str, ...] = (
 )
 TERMINAL: frozenset[str] = frozenset({Stage.PLACED, Stage.REJECTED, Stage.WITHDRAWN})
 OPEN: tuple[str, ...] = tuple(s for s in FORWARD if s not in TERMINAL)
+#: Terminal stages that end a candidacy without a placement.
+ENDED_UNPLACED: frozenset[str] = frozenset({Stage.REJECTED, Stage.WITHDRAWN})
+
+
+def stage_rank(stage: str) -> int:
+    """Return how far along the pipeline ``stage`` is: its index in :data:`FORWARD` (sourced 0 ...
+    placed 6), and -1 for rejected, withdrawn or an unknown value.
+
+    Used to decide which of two candidacies is "more advanced" (a merge keeps that one).
+    """
+    return FORWARD.index(stage) if stage in FORWARD else -1
 
 
 def allowed_moves(stage: str) -> frozenset[str]:
@@ -64,6 +75,7 @@ def _record(candidacy: Candidacy, *, to_stage: str, actor, note: str, is_reopen:
     )
     candidacy.stage = to_stage
     candidacy.stage_changed_at = now
+    candidacy._history_user = actor
     candidacy.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     return candidacy
 
@@ -125,3 +137,28 @@ def candidacy_reopen(
     if to_stage not in OPEN:
         raise IllegalStageMove(locked.stage, to_stage, _("A reopened candidacy goes back to an open stage."))
     return _record(locked, to_stage=to_stage, actor=_actor(actor), note=note, is_reopen=True)
+
+
+@transaction.atomic
+def candidacy_advance(
+    *, candidacy: Candidacy, to_stage: str, actor: AbstractBaseUser | None = None, note: str = ""
+) -> Candidacy:
+    """Move ``candidacy`` forward to ``to_stage`` one recorded step at a time.
+
+    A candidacy at ``submitted`` advanced to ``offer`` gets two ``StageChange`` rows
+    (``submitted -> interviewing`` and ``interviewing -> offer``), each with ``note``. A
+    candidacy already at or beyond ``to_stage`` is left as it is (nothing recorded).
+
+    Raises:
+        IllegalStageMove: ``to_stage`` is not a forward stage, or the candidacy is rejected or
+            withdrawn (reopen it first).
+    """
+    if to_stage not in FORWARD:
+        raise IllegalStageMove(candidacy.stage, to_stage, _("Only forward stages can be advanced to."))
+    current = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+    if current.stage in ENDED_UNPLACED:
+        raise IllegalStageMove(current.stage, to_stage, _("Reopen it first."))
+    while stage_rank(current.stage) < stage_rank(to_stage):
+        following = FORWARD[stage_rank(current.stage) + 1]
+        current = candidacy_move_stage(candidacy=current, to_stage=following, actor=actor, note=note)
+    return current

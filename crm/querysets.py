@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 
-OPEN_STAGES = ("sourced", "contacted", "screening", "submitted", "interviewing", "offer")
-TERMINAL_STAGES = ("placed", "rejected", "withdrawn")
-
 
 class OpeningQuerySet(models.QuerySet):
     """Named filters for openings: ``Opening.objects.open()``."""
@@ -20,8 +17,10 @@ class CandidacyQuerySet(models.QuerySet):
     """Named filters for candidacies: ``Candidacy.objects.open().in_stage("submitted")``."""
 
     def open(self) -> CandidacyQuerySet:
-        """Candidacies still moving: not placed, rejected or withdrawn."""
-        return self.filter(stage__in=OPEN_STAGES)
+        """Candidacies still moving: in an open stage of :data:`crm.pipeline.OPEN`."""
+        from .pipeline import OPEN  # the stage sets' one home (it imports the models, hence here)
+
+        return self.filter(stage__in=OPEN)
 
     def in_stage(self, stage: str) -> CandidacyQuerySet:
         """Candidacies in ``stage`` (a ``Candidacy.Stage`` value)."""

@@ -13,7 +13,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from .errors import DomainError
 from .models import (
     Authorship,
-    Candidate,
     CandidateMerge,
     CareerEntry,
     ImportRun,
@@ -152,7 +151,7 @@ class CandidateImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("dry run (write nothing, show what would happen)"), required=False, initial=True)
 
 
-@admin.register(Candidate)
+# Registered once, with crm's pipeline and compensation's offers, in compensation/admin.py.
 class CandidateAdmin(BaseCurrencyAdminMixin, SimpleHistoryAdmin):
     """The recruiter's candidate list and page: search in both scripts (accents ignored),
     papers, career, history, import and merge. crm and compensation subclass it to add the

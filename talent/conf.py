@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     # The currency that comparisons, scoring and reports convert money into (ISO 4217).
     # CNY: the firms this is built for quote and pay in renminbi.
     "BASE_CURRENCY": "CNY",
+    # The currencies forms offer and importers accept (django-money's CURRENCIES setting):
+    # what the firms' clients pay in (mainland China, the US, Europe, Hong Kong, Singapore,
+    # the UK, Japan). Conversions between any of them go through crm.fx.
+    "CURRENCIES": ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"],
     # Identity resolution (talent.services.dedup), scores 0-100. A name match at or above
     # IMPORT_MATCH_THRESHOLD is the same person; at or above IMPORT_FLAG_THRESHOLD the
     # record becomes a new candidate and a PossibleDuplicate for a recruiter. 90/70 were

@@ -14,36 +14,21 @@ from django.utils.translation import ngettext
 
 from crm.models import ScoringRun
 
-from .explain import exclusion_reason_text, explanation_text
-
-FACTOR_LABELS = {
-    "specialty": _("Specialty match"),
-    "research": _("Research strength"),
-    "degree": _("Degree"),
-    "experience": _("Experience"),
-    "compensation": _("Compensation"),
-    "location": _("Location"),
-    "must_have": _("Must-have"),
-    "off_limits": _("Off-limits"),
-}
+from .explain import exclusion_reason_text
+from .render import breakdown_render
 
 
 def breakdown_rows(breakdown: list[dict]) -> list[dict]:
     """Shape a stored breakdown for templates: label, value and weight in percent, explanation.
 
-    The explanation is in the active language (English for rows stored before scorer 1.1).
+    Rendered by :func:`crm.scoring.render.breakdown_render` in the active language.
     """
-    rows = []
-    for entry in breakdown or []:
-        value, weight = entry.get("value"), entry.get("weight")
-        rows.append({
-            "factor": entry.get("factor"),
-            "label": FACTOR_LABELS.get(entry.get("factor"), entry.get("factor")),
-            "value": None if value is None else round(100 * float(value)),
-            "weight": None if weight is None else round(100 * float(weight)),
-            "explanation": explanation_text(entry),
-        })
-    return rows
+    return [
+        {**item,
+         "value": None if item["value"] is None else round(100 * item["value"]),
+         "weight": None if item["weight"] is None else round(100 * item["weight"])}
+        for item in breakdown_render(breakdown)
+    ]
 
 
 def breakdown_view(breakdown: list[dict]) -> dict:
@@ -92,11 +77,13 @@ class OpeningScoringAdminMixin:
 
     @admin.action(description=_("Rescore selected openings"))
     def rescore_selected_openings(self, request, queryset):
-        """Send one scoring task for the selected openings (runs inline in the embedded mode)."""
-        from crm.tasks import score_openings_task
+        """Send the scoring tasks for the selected openings, chunked (they run inline in the embedded mode)."""
+        from crm.scoring.services import opening_chunks
+        from crm.tasks import openings_rescore_task
 
         ids = sorted(queryset.values_list("id", flat=True))
-        score_openings_task.delay(ids, ScoringRun.Trigger.ADMIN)
+        for chunk in opening_chunks(ids):
+            openings_rescore_task.delay(chunk, ScoringRun.Trigger.ADMIN)
         self.message_user(
             request,
             ngettext("Rescoring %(count)d opening.", "Rescoring %(count)d openings.", len(ids)) % {"count": len(ids)},

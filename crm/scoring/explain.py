@@ -23,8 +23,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _gettext
 
-from . import FACTORS
-from . import factors as fx
+from . import FACTORS, factors
 from .features import CandidateFeatures, OpeningFeatures, ScoringContext
 from .kernel import F_COMPENSATION, F_DEGREE, F_EXPERIENCE, F_LOCATION, PairScores
 
@@ -158,41 +157,41 @@ def _research(_, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> 
 
 
 def _degree(_, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
-    if code == fx.DEGREE_NO_REQUIREMENT:
+    if code == factors.DEGREE_NO_REQUIREMENT:
         return _("No minimum degree.")
-    if code == fx.DEGREE_UNKNOWN:
+    if code == factors.DEGREE_UNKNOWN:
         return _("Degree unknown: neutral.")
     args = {"has": _degree_label(_, int(cf.degree[i])), "required": _degree_label(_, int(of.min_degree[j]))}
-    if code == fx.DEGREE_MET:
+    if code == factors.DEGREE_MET:
         return _("%(has)s meets the required %(required)s.") % args
     return _("%(has)s; %(required)s required.") % args
 
 
 def _experience(_, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
-    if code == fx.EXPERIENCE_NO_REQUIREMENT:
+    if code == factors.EXPERIENCE_NO_REQUIREMENT:
         return _("No experience range.")
-    if code == fx.EXPERIENCE_UNKNOWN:
+    if code == factors.EXPERIENCE_UNKNOWN:
         return _("Years of experience unknown: neutral.")
     args = {"years": cf.years[i], "range": _years_range(_, of.min_years[j], of.max_years[j])}
-    if code == fx.EXPERIENCE_IN_RANGE:
+    if code == factors.EXPERIENCE_IN_RANGE:
         return _("%(years)g years, within %(range)s.") % args
-    if code == fx.EXPERIENCE_BELOW:
+    if code == factors.EXPERIENCE_BELOW:
         return _("%(years)g years, below the %(range)s wanted.") % args
     return _("%(years)g years, above the %(range)s wanted.") % args
 
 
 def _compensation(_, ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     args = {"expected": cf.comp_raw[i], "max": of.band_max_raw[j], "base": ctx.base_currency}
-    if code == fx.COMP_NO_BAND:
+    if code == factors.COMP_NO_BAND:
         return _("The opening has no band maximum.")
-    if code == fx.COMP_UNKNOWN:
+    if code == factors.COMP_UNKNOWN:
         return _("Expected compensation unknown: neutral.")
-    if code == fx.COMP_RATE_MISSING:
+    if code == factors.COMP_RATE_MISSING:
         return _("No exchange rate from %(currency)s to %(base)s: neutral.") % {**args, "currency": _currency(cf.comp_raw[i])}
-    if code == fx.COMP_BAND_RATE_MISSING:
+    if code == factors.COMP_BAND_RATE_MISSING:
         return _("No exchange rate from %(currency)s to %(base)s for the band: neutral.") % {
             **args, "currency": _currency(of.band_max_raw[j])}
-    if code == fx.COMP_WITHIN:
+    if code == factors.COMP_WITHIN:
         return _("Expects %(expected)s, within the band maximum %(max)s.") % args
     return _("Expects %(expected)s, above the band maximum %(max)s.") % args
 
@@ -200,15 +199,15 @@ def _compensation(_, ctx: ScoringContext, code: int, cf: CandidateFeatures, of: 
 def _location(_, ctx: ScoringContext, code: int, cf: CandidateFeatures, of: OpeningFeatures, i: int, j: int) -> str:
     city = ctx.city_names[of.city[j]] if of.city[j] >= 0 else ""
     args = {"city": city, "home": cf.city_raw[i]}
-    if code == fx.LOCATION_ANYWHERE:
+    if code == factors.LOCATION_ANYWHERE:
         return _("Remote allowed.") if of.is_remote[j] else _("The opening names no city.")
-    if code == fx.LOCATION_SAME_CITY:
+    if code == factors.LOCATION_SAME_CITY:
         return _("Lives in %(city)s.") % args
-    if code == fx.LOCATION_PREFERRED:
+    if code == factors.LOCATION_PREFERRED:
         return _("Lists %(city)s among preferred cities.") % args
-    if code == fx.LOCATION_RELOCATES:
+    if code == factors.LOCATION_RELOCATES:
         return _("Lives in %(home)s, open to relocating to %(city)s.") % args
-    if code == fx.LOCATION_UNKNOWN:
+    if code == factors.LOCATION_UNKNOWN:
         return _("City unknown: neutral.")
     return _("Lives in %(home)s, not open to relocating to %(city)s.") % args
 

@@ -179,7 +179,7 @@ def research_factor(points, target):
     """Return the research-strength factor from research points and the opening's target.
 
     ``points``: sum of :func:`paper_points` of the candidate (top-paper equivalents, >= 0).
-    ``target``: the opening's ``min_top_papers`` (or ``CRM_SCORING_DEFAULT_TOP_PAPERS`` when
+    ``target``: the opening's ``target_top_papers`` (or ``CRM_SCORING_DEFAULT_TOP_PAPERS`` when
     it is 0), >= 1. Formula: ``1 - 10 ** (-points / target)``: saturating, 0 with no papers,
     0.9 at the target, 0.99 at twice the target, so stronger records still rank higher.
     Example: 1 point against a target of 2 = 1 - 10 ** -0.5 = 0.6838. Range [0, 1).

@@ -223,7 +223,7 @@ def load_openings(ctx: ScoringContext, opening_ids) -> OpeningFeatures:
 
     rows = list(
         Opening.objects.filter(id__in=list(opening_ids)).order_by("id").values_list(
-            "id", "title", "company_id", "company__name", "min_degree", "min_years", "max_years", "min_top_papers",
+            "id", "title", "company_id", "company__name", "min_degree", "min_years", "max_years", "target_top_papers",
             "band_max", "band_max_currency", "city", "is_remote", "score_weights",
         )
     )

@@ -14,6 +14,7 @@ seconds, status, error).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -61,6 +62,40 @@ def active_opening_ids() -> list[int]:
     return list(
         Opening.objects.filter(status__in=setting("CRM_SCORING_OPENING_STATUSES")).order_by("id").values_list("id", flat=True)
     )
+
+
+#: At most this many messages for one full rescore: beyond it the chunks grow instead
+#: (a broker queue of thousands of messages delays everything behind it).
+MAX_RESCORE_MESSAGES = 1000
+
+
+def opening_chunks(opening_ids: Iterable[int]) -> list[list[int]]:
+    """Split openings into the chunks one scoring pass (one task) handles; the one home of the rule.
+
+    Chunks of ``CRM_SCORING_OPENINGS_PER_TASK`` openings (one pass over all candidates
+    serves the whole chunk, which dwarfs the per-task overhead: a 25-opening chunk over
+    100,000 candidates is seconds of work), grown so that there are never more than
+    :data:`MAX_RESCORE_MESSAGES` chunks. Ids are de-duplicated and sorted, so the same
+    openings always give the same chunks (a duplicated message writes the same rows).
+
+    Returns:
+        A list of id lists; empty when there are no openings.
+    """
+    ids = sorted({int(i) for i in opening_ids})
+    per_chunk = max(int(setting("CRM_SCORING_OPENINGS_PER_TASK")), math.ceil(len(ids) / MAX_RESCORE_MESSAGES), 1)
+    return [ids[i:i + per_chunk] for i in range(0, len(ids), per_chunk)]
+
+
+def company_employees_rescore(company_id: int, *, trigger: str = ScoringRun.Trigger.SAVE) -> ScoringRun | None:
+    """Rescore the current employees of a company (its off-limits flag changed); return the run.
+
+    Returns:
+        The run, or ``None`` when the company has no employees (nothing to do).
+    """
+    from talent.models import Candidate
+
+    ids = list(Candidate.objects.filter(current_company_id=company_id).values_list("id", flat=True))
+    return candidates_rescore(ids, trigger=trigger) if ids else None
 
 
 def _context_for(opening_ids: list[int]) -> tuple[ScoringContext, OpeningFeatures]:

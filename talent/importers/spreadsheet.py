@@ -213,34 +213,35 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
 
 
 def _money(cells: dict[str, str], fields: dict[str, Any], errors: dict[str, str]) -> None:
-    """Read the compensation columns as Money (Decimal amount + ISO 4217 currency), annual."""
-    from decimal import Decimal, InvalidOperation
+    """Read the compensation columns as Money (Decimal amount + ISO 4217 currency), annual.
 
-    from django.conf import settings
-    from djmoney.money import Money
+    A cell is written as a person types it in Excel: thousands separators (``1,500,000``,
+    ``1 500 000``) are dropped, then the amount and the currency column go through
+    :func:`talent.money.parse_money`, the one input gate for money (no negatives, no more
+    decimals than the currency has, no symbols); the currency must also be one of
+    ``settings.CURRENCIES`` (what the forms offer).
+    """
+    from django.core.exceptions import ValidationError
 
-    currency = cells.get("currency", "").strip().upper()
-    allowed = getattr(settings, "CURRENCIES", None) or [currency]
+    from talent.conf import setting
+    from talent.money import parse_money
+
+    currency = cells.get("currency", "").strip()
+    allowed = setting("CURRENCIES")
     for name in ("current_compensation", "expected_compensation"):
         raw = cells.get(name, "").strip()
         if not raw:
             continue
         try:
-            amount = Decimal(raw.replace(",", "").replace(" ", ""))
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            errors[name] = _("“%(value)s” is not an amount.") % {"value": raw}
-        elif amount < 0:
-            errors[name] = _("“%(value)s” is negative: compensation is never below zero.") % {"value": raw}
-        elif amount.as_tuple().exponent < -2:
-            errors[name] = _("“%(value)s” has more than two decimal places.") % {"value": raw}
-        elif not re.fullmatch(r"[A-Z]{3}", currency) or currency not in allowed:
-            errors[name] = _("“%(currency)s” is not a currency: give an ISO 4217 code in the currency column "
-                             "(one of %(allowed)s).") % {"currency": cells.get("currency", "").strip(),
-                                                        "allowed": ", ".join(allowed)}
-        else:
-            fields[name] = Money(amount, currency)
+            money = parse_money(re.sub(r"[,\s\u00a0\u202f]", "", raw), currency, field=name)
+        except ValidationError as exc:
+            errors[name] = f"“{raw}”: " + " ".join(exc.message_dict[name])
+            continue
+        if allowed and money.currency.code not in allowed:
+            errors[name] = _("“%(currency)s” is not one of the currencies in use (%(allowed)s).") % {
+                "currency": money.currency.code, "allowed": ", ".join(allowed)}
+            continue
+        fields[name] = money
 
 
 def _phone(value: str):

@@ -8,9 +8,10 @@ clash (the survivor already has a row for the same thing) one row is kept:
 
 * an authorship of the same publication: the survivor's is kept (the duplicate's
   corresponding-author flag and affiliation fill the survivor's blanks);
-* a candidacy for the same opening: the **more advanced** one is kept (pipeline order of
-  the ``stage`` choices; a rejected or withdrawn candidacy counts as least advanced), and
-  the other's stage changes, activities and offers move to it;
+* a candidacy for the same opening: the apps above talent fold their own rows first,
+  answering the ``talent.signals.candidate_merging`` signal (crm keeps the more advanced
+  candidacy through its services and notes the merge in that candidacy's history), so no
+  clash is left when the rows move;
 * any other clash (fit scores for the same opening...): the duplicate's row is dropped
   (fit scores are recomputed by the scorer).
 
@@ -33,11 +34,10 @@ from django.utils.translation import gettext as _
 
 from talent.errors import DomainError
 from talent.models import Candidate, CandidateMerge, PossibleDuplicate
+from talent.signals import candidate_merging
 
 # Candidate fields never copied from a duplicate to the survivor.
 _NOT_COPIED = {"id", "created_at", "updated_at", "name_key", "name_ends_key", "full_name"}
-# Stages that close a candidacy without advancing it (crm.Candidacy.Stage values).
-_CLOSED_STAGES = {"rejected", "withdrawn"}
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -62,15 +62,6 @@ def _is_blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _stage_rank(row: models.Model) -> int:
-    field = row._meta.get_field("stage")
-    values = [value for value, _label in field.choices]
-    stage = row.stage
-    if stage in _CLOSED_STAGES:
-        return -1
-    return values.index(stage) if stage in values else -1
-
-
 def _unique_partners(model: type[models.Model], fk_name: str) -> list[list[str]]:
     """Return, per unique constraint on ``model`` that includes ``fk_name``, the other fields."""
     groups: list[list[str]] = []
@@ -84,29 +75,14 @@ def _unique_partners(model: type[models.Model], fk_name: str) -> list[list[str]]
     return [g for g in groups if g]
 
 
-def _repoint_children(loser: models.Model, winner: models.Model) -> int:
-    """Point rows that reference ``loser`` (a candidacy) at ``winner``; return how many moved."""
-    moved = 0
-    for rel in loser._meta.related_objects:
-        if rel.many_to_many or rel.related_model._meta.model_name.startswith("historical"):
-            continue
-        manager = rel.related_model._base_manager
-        rows = manager.filter(**{rel.field.name: loser})
-        if rel.one_to_one:
-            if not manager.filter(**{rel.field.name: winner}).exists():
-                moved += rows.update(**{rel.field.name: winner})
-            continue
-        moved += rows.update(**{rel.field.name: winner})
-    return moved
-
-
 def _move_relation(rel, survivor: Candidate, duplicate: Candidate, moved: dict[str, dict[str, int]],
                    notes: list[str]) -> None:
     model = rel.related_model
     fk = rel.field.name
     label = model._meta.label
-    counts = moved.setdefault(rel.get_accessor_name() or label, {"moved": 0, "kept_survivor": 0, "kept_duplicate": 0,
-                                                                  "dropped": 0})
+    counts = moved.setdefault(rel.get_accessor_name() or label, {})
+    for name in ("moved", "kept_survivor", "kept_duplicate", "dropped"):
+        counts.setdefault(name, 0)
     manager = model._base_manager
     if rel.one_to_one:
         row = manager.filter(**{fk: duplicate}).first()
@@ -136,19 +112,6 @@ def _move_relation(rel, survivor: Candidate, duplicate: Candidate, moved: dict[s
             manager.filter(pk=row.pk).update(**{fk: survivor})
             counts["moved"] += 1
             continue
-        if label == "crm.Candidacy" or _has_field(model, "stage"):
-            if _stage_rank(row) > _stage_rank(clash):
-                _repoint_children(clash, row)
-                notes.append(f"{label} {clash.pk} ({clash.stage}) replaced by {row.pk} ({row.stage}): more advanced")
-                clash.delete()
-                manager.filter(pk=row.pk).update(**{fk: survivor})
-                counts["kept_duplicate"] += 1
-            else:
-                _repoint_children(row, clash)
-                notes.append(f"{label} {row.pk} ({row.stage}) dropped for {clash.pk} ({clash.stage}): not more advanced")
-                row.delete()
-                counts["kept_survivor"] += 1
-            continue
         if label == "talent.Authorship":
             updates = {}
             if row.is_corresponding and not clash.is_corresponding:
@@ -162,14 +125,6 @@ def _move_relation(rel, survivor: Candidate, duplicate: Candidate, moved: dict[s
         notes.append(f"{label} {row.pk} dropped: the survivor already has {clash.pk}")
         row.delete()
         counts["dropped"] += 1
-
-
-def _has_field(model: type[models.Model], name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:
-        return False
-    return True
 
 
 def _resolve_pairs(survivor: Candidate, duplicate_ids: set[int]) -> int:
@@ -238,6 +193,16 @@ def candidate_merge(*, survivor: Candidate, duplicates: Iterable[Candidate], rea
 
     moved: dict[str, dict[str, int]] = {}
     notes: list[str] = []
+    for dup in dups:  # the apps above talent fold their clashing rows first (crm: candidacies)
+        for _receiver, answer in candidate_merging.send(sender=Candidate, survivor=survivor, duplicate=dup,
+                                                         actor=actor, reason=reason.strip()):
+            for key, value in (answer or {}).items():
+                if key == "notes":
+                    notes.extend(value)
+                    continue
+                counts = moved.setdefault(key, {})
+                for name, number in value.items():
+                    counts[name] = counts.get(name, 0) + number
     for rel in Candidate._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
             continue

@@ -11,7 +11,7 @@ authorships: an import, a merge, an admin edit:
 * single admin edits are covered by :func:`connect_profile_signals` (to be called from
   ``TalentConfig.ready``): it collects the touched candidates and refreshes them once,
   after the transaction commits; bulk paths (``bulk_create`` sends no signals) and code
-  inside :func:`profile_signals_suspended` add nothing.
+  inside :func:`talent.signals.side_effects_paused` add nothing.
 
 Definitions (issue 3 item 6):
 
@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,6 +41,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ..models import Authorship, Candidate, ResearchProfile, Specialty
+from ..signals import side_effects_are_paused
 from ..venues import TIER_STRONG, tier_paper_q, top_tier_paper_q
 
 #: Candidates per batch. Each batch costs 3 queries plus the upsert (1 on PostgreSQL,
@@ -286,29 +286,14 @@ def _pending_add(candidate_ids: Iterable[int]) -> None:
     transaction.on_commit(flush)
 
 
-@contextmanager
-def profile_signals_suspended() -> Iterator[None]:
-    """Within this block, authorship saves and deletes schedule no profile refresh.
-
-    For bulk paths that save authorships one by one and call
-    :func:`research_profiles_refresh` themselves at the end.
-    """
-    depth = getattr(_state, "suspended", 0)
-    _state.suspended = depth + 1
-    try:
-        yield
-    finally:
-        _state.suspended = depth
-
-
 def _on_authorship_change(sender, instance: Authorship, raw: bool = False, **kwargs) -> None:
-    if raw or getattr(_state, "suspended", 0):
+    if raw or side_effects_are_paused():
         return
     _pending_add([instance.candidate_id])
 
 
 def _on_publication_change(sender, instance, raw: bool = False, created: bool = False, **kwargs) -> None:
-    if raw or created or getattr(_state, "suspended", 0):
+    if raw or created or side_effects_are_paused():
         return
     _pending_add(Authorship.objects.filter(publication_id=instance.pk).values_list("candidate_id", flat=True))
 
@@ -319,7 +304,7 @@ def connect_profile_signals() -> None:
 
     Each change adds the candidate to a per-transaction set refreshed once after commit
     (in autocommit mode, at once). ``bulk_create``/``update()`` send no signals, fixtures
-    (``raw``) are skipped, and so is everything inside :func:`profile_signals_suspended`.
+    (``raw``) are skipped, and so is everything inside :func:`talent.signals.side_effects_paused`.
     """
     from django.db.models.signals import post_delete, post_save
 

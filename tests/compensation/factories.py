@@ -6,7 +6,7 @@ import factory
 from djmoney.money import Money
 from factory.django import DjangoModelFactory
 
-from compensation.models import Offer
+from compensation.models import Offer, OfferStatusChange
 from tests.crm.factories import CandidacyFactory, CompanyFactory
 from tests.talent.factories import CandidateFactory
 
@@ -43,3 +43,12 @@ class CandidacyOfferFactory(OfferFactory):
     candidacy = factory.SubFactory(CandidacyFactory)
     candidate = factory.LazyAttribute(lambda o: o.candidacy.candidate)
     company = factory.LazyAttribute(lambda o: o.candidacy.opening.company)
+
+
+class OfferStatusChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = OfferStatusChange
+
+    offer = factory.SubFactory(OfferFactory)
+    from_status = Offer.Status.DRAFT
+    to_status = Offer.Status.EXTENDED

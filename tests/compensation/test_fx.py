@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from compensation import valuation as v
 from compensation.models import Offer
-from compensation.money import round_money
 from crm.fx import FxQuote, MissingFxRate, cross_rate, ecb_history_load, ecb_history_parse, fx_default_on, fx_quote
 from crm.models import FxRate
 from talent.errors import DomainError
+from talent.money import round_money
 
 pytestmark = pytest.mark.django_db
 

@@ -286,3 +286,68 @@ def test_offer_create_rejects_a_money_amount_with_more_decimals_than_its_currenc
                               monthly_base=Money(Decimal("100000.5"), "JPY"))
 
     assert "monthly_base" in exc.value.message_dict
+
+
+# --- status history and placements (one recorded row per move; one rule for the fee) --------------
+
+
+def test_every_status_move_is_recorded_with_who_and_when():
+    from tests.crm.factories import UserFactory
+
+    recruiter = UserFactory()
+    candidacy = CandidacyFactory(stage=Stage.INTERVIEWING)
+    offer = services.offer_create(candidate=candidacy.candidate, company=candidacy.opening.company, candidacy=candidacy,
+                                  currency="CNY", monthly_base="100000", months_per_year="16", actor=recruiter)
+
+    services.offer_extend(offer=offer, actor=recruiter)
+    services.offer_accept(offer=offer, actor=recruiter)
+
+    rows = list(offer.status_changes.order_by("changed_at", "id").values_list("from_status", "to_status", "changed_by"))
+    assert rows == [("", Status.DRAFT, recruiter.pk), (Status.DRAFT, Status.EXTENDED, recruiter.pk),
+                    (Status.EXTENDED, Status.ACCEPTED, recruiter.pk)]
+    assert offer.history.latest().history_user == recruiter
+
+
+def test_expiry_by_the_schedule_is_recorded_without_a_user():
+    offer = OfferFactory(status=Status.EXTENDED, deadline_on=date(2026, 11, 1))
+
+    services.offers_expire_overdue(today=date(2026, 11, 15))
+
+    change = offer.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (Status.EXTENDED, Status.EXPIRED, None)
+    assert "2026-11-01" in change.note
+
+
+def test_illegal_move_records_nothing():
+    offer = OfferFactory(status=Status.DECLINED)
+
+    with pytest.raises(services.IllegalOfferTransition):
+        services.offer_accept(offer=offer)
+
+    assert not offer.status_changes.exists()
+
+
+def test_placement_from_an_accepted_offer_bills_the_fee_on_year1_cash(settings):
+    """Year-1 cash = 100,000 x 16 + 200,000 sign-on + 50,000 relocation = 1,850,000 CNY; fee 25 % = 462,500."""
+    from compensation.valuation import year1_cash
+
+    settings.CRM_PLACEMENT_GUARANTEE_DAYS = 90
+    candidacy = CandidacyFactory(stage=Stage.INTERVIEWING, opening__fee_percent=Decimal("25"))
+    offer = services.offer_create(candidate=candidacy.candidate, company=candidacy.opening.company, candidacy=candidacy,
+                                  currency="CNY", monthly_base="100000", months_per_year="16", sign_on="200000",
+                                  relocation="50000")
+    services.offer_extend(offer=offer)
+    services.offer_accept(offer=offer)
+
+    placement = services.offer_placement_create(offer=offer, start_on=date(2027, 3, 1))
+
+    assert placement.year1_cash == year1_cash(offer) == Money("1850000.00", "CNY")
+    assert placement.fee == Money("462500.00", "CNY")
+    assert placement.guarantee_ends_on == date(2027, 5, 30)
+
+
+def test_placement_needs_an_accepted_offer():
+    offer = CandidacyOfferFactory(status=Status.EXTENDED)
+
+    with pytest.raises(DomainError, match="accepted offer"):
+        services.offer_placement_create(offer=offer, start_on=date(2027, 3, 1))

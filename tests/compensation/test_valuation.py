@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from compensation import valuation as v
 from compensation.models import Offer
-from compensation.money import round_money
+from talent.money import round_money
 
 
 def cny(amount) -> Money:

@@ -127,7 +127,7 @@ class PlacementFactory(DjangoModelFactory):
 
     candidacy = factory.SubFactory(CandidacyFactory, stage=Candidacy.Stage.PLACED)
     start_on = factory.LazyFunction(timezone.localdate)
-    first_year_cash = Money(Decimal("2000000"), "CNY")
+    year1_cash = Money(Decimal("2000000"), "CNY")
     fee = Money(Decimal("500000"), "CNY")
 
 

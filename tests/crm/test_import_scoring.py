@@ -28,7 +28,7 @@ def opening():
 
 
 def test_import_enqueues_one_scoring_task_after_commit_with_the_imported_ids(opening, django_capture_on_commit_callbacks):
-    with mock.patch("crm.tasks.score_candidates_task.delay") as delay:
+    with mock.patch("crm.tasks.candidates_rescore_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             report = import_file("proceedings", CSV, file_name="papers.csv")
             delay.assert_not_called()  # not before commit
@@ -46,7 +46,7 @@ def test_imported_candidates_are_scored_for_open_openings(opening, django_captur
 
 
 def test_dry_run_enqueues_nothing(opening, django_capture_on_commit_callbacks):
-    with mock.patch("crm.tasks.score_candidates_task.delay") as delay:
+    with mock.patch("crm.tasks.candidates_rescore_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             import_file("proceedings", CSV, file_name="papers.csv", dry_run=True)
 

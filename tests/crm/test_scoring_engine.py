@@ -52,7 +52,7 @@ def taxonomy():
 @pytest.fixture
 def rl_opening(taxonomy):
     opening = OpeningFactory(title="RL Research Scientist", min_degree="phd", min_years=2, max_years=10,
-                             min_top_papers=3, city="Beijing")
+                             target_top_papers=3, city="Beijing")
     OpeningRequirementFactory(opening=opening, specialty=taxonomy["rl"], weight=Decimal("2"))
     return opening
 

@@ -28,64 +28,83 @@ def opening():
     return opening
 
 
-def test_score_opening_task_twice_leaves_identical_rows(opening):
+def test_openings_rescore_task_twice_leaves_identical_rows(opening):
     for years in (1, 4, 9):
         CandidateFactory(phd=True, years_experience=years)
     CandidacyFactory(opening=opening)
 
-    tasks.score_opening_task.delay(opening.id)
+    tasks.openings_rescore_task.delay([opening.id])
     first = _rows()
-    tasks.score_opening_task.delay(opening.id)
+    tasks.openings_rescore_task.delay([opening.id])
 
     assert len(first) == 4
     assert _rows() == first
 
 
-def test_score_candidate_task_twice_leaves_identical_rows(opening):
+def test_candidates_rescore_task_twice_leaves_identical_rows(opening):
     candidate = CandidateFactory(phd=True, years_experience=5)
 
-    tasks.score_candidate_task.delay(candidate.id)
+    tasks.candidates_rescore_task.delay([candidate.id])
     first = _rows()
-    tasks.score_candidate_task.delay(candidate.id)
+    tasks.candidates_rescore_task.delay([candidate.id])
 
     assert [(r[1], r[2]) for r in first] == [(candidate.id, opening.id)]
     assert _rows() == first
 
 
-def test_score_tasks_ignore_deleted_openings_and_candidates():
-    assert tasks.score_opening_task.delay(987654).get() is None
-    assert tasks.score_candidate_task.delay(987654).get() is None
+def test_rescore_tasks_ignore_deleted_openings_and_candidates():
+    assert tasks.openings_rescore_task.delay([987654]).get() is None
+    assert tasks.candidates_rescore_task.delay([987654]).get() is None
     assert not ScoringRun.objects.exists()
 
 
 def test_candidate_whose_consent_is_withdrawn_leaves_the_rankings(opening):
     candidate = CandidateFactory(phd=True)
-    tasks.score_candidate_task.delay(candidate.id)
+    tasks.candidates_rescore_task.delay([candidate.id])
     assert FitScore.objects.filter(candidate=candidate).exists()
     candidate.consent_status = "withdrawn"
     candidate.save()
 
-    tasks.score_candidate_task.delay(candidate.id)
+    tasks.candidates_rescore_task.delay([candidate.id])
 
     assert not FitScore.objects.filter(candidate=candidate).exists()
 
 
-def test_rescore_all_task_chunks_openings_and_scores_each(settings, monkeypatch):
+def test_openings_rescore_all_task_chunks_openings_and_scores_each(settings, monkeypatch):
+    from crm.scoring import services
+
     openings = [OpeningFactory() for _ in range(5)] + [OpeningFactory(status="closed")]
     CandidateFactory()
     settings.CRM_SCORING_OPENINGS_PER_TASK = 2
 
-    assert tasks.rescore_all_task.delay().get() == 3
+    assert tasks.openings_rescore_all_task.delay().get() == 3
     assert set(FitScore.objects.values_list("opening_id", flat=True)) == {o.id for o in openings[:5]}
 
-    monkeypatch.setattr(tasks, "MAX_RESCORE_MESSAGES", 2)
+    monkeypatch.setattr(services, "MAX_RESCORE_MESSAGES", 2)
     settings.CRM_SCORING_OPENINGS_PER_TASK = 1
-    assert tasks.rescore_all_task.delay().get() == 2  # the chunk grows to respect the cap
+    assert tasks.openings_rescore_all_task.delay().get() == 2  # the chunk grows to respect the cap
+
+
+def test_rescore_command_sends_the_same_capped_chunks(settings, monkeypatch):
+    """The command used to chunk on its own and lost the message cap: it now uses opening_chunks."""
+    from django.core.management import call_command
+
+    from crm.scoring import services
+
+    [OpeningFactory() for _ in range(5)]
+    sent = []
+    monkeypatch.setattr(tasks.openings_rescore_task, "delay", lambda ids, trigger: sent.append(ids))
+    monkeypatch.setattr(services, "MAX_RESCORE_MESSAGES", 2)
+    settings.CRM_SCORING_OPENINGS_PER_TASK = 1
+
+    call_command("rescore", "--async", verbosity=0)
+
+    assert len(sent) == 2 and sorted(i for chunk in sent for i in chunk) == sorted(services.active_opening_ids())
 
 
 def test_scoring_tasks_route_to_scoring_queue_with_late_ack_and_named_retries():
-    for name in ("score_opening_task", "score_openings_task", "score_candidate_task", "score_candidates_task",
-                 "score_company_task", "rescore_all_task"):
+    for name in ("openings_rescore_task", "candidates_rescore_task", "company_employees_rescore_task",
+                 "openings_rescore_all_task"):
         task = getattr(tasks, name)
         route = celery_app.amqp.router.route({}, task.name, (), {})
         assert route["queue"].name == "scoring", name
@@ -108,7 +127,7 @@ def test_transient_database_error_is_retried_then_succeeds(opening, monkeypatch)
 
     monkeypatch.setattr(services, "openings_rescore", flaky)
 
-    result = tasks.score_opening_task.apply(args=(opening.id,), throw=False)
+    result = tasks.openings_rescore_task.apply(args=([opening.id],), throw=False)
 
     assert len(calls) == 2 and result.successful()
 
@@ -124,7 +143,7 @@ def test_other_errors_are_not_retried(opening, monkeypatch):
 
     monkeypatch.setattr(services, "openings_rescore", broken)
 
-    result = tasks.score_opening_task.apply(args=(opening.id,), throw=False)
+    result = tasks.openings_rescore_task.apply(args=([opening.id],), throw=False)
 
     assert calls == [[opening.id]] and result.failed()
 
@@ -135,14 +154,18 @@ def test_company_task_excludes_its_employees_everywhere(opening):
     company = CompanyFactory(is_off_limits=True)
     employee = CandidateFactory(phd=True, current_company=company)
 
-    tasks.score_company_task.delay(company.id)
+    tasks.company_employees_rescore_task.delay(company.id)
 
     fs = FitScore.objects.get(candidate=employee, opening=opening)
     assert fs.is_excluded and company.name in fs.exclusion_reason
 
 
-def test_nightly_rescore_is_scheduled_with_a_registered_task(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["crm-rescore-all-nightly"]
+def test_every_beat_entry_names_a_registered_task(settings):
+    from compensation.tasks import offers_expire_overdue_task
 
-    assert entry["task"] == tasks.rescore_all_task.name
-    assert entry["task"] in celery_app.tasks
+    schedule = settings.CELERY_BEAT_SCHEDULE
+
+    assert schedule["crm-openings-rescore-all"]["task"] == tasks.openings_rescore_all_task.name
+    assert schedule["compensation-offers-expire-overdue"]["task"] == offers_expire_overdue_task.name
+    assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
+    assert celery_app.conf.timezone == settings.TIME_ZONE

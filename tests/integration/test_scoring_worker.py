@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from crm.models import FitScore, ScoringRun
-from crm.signals import scoring_paused
-from crm.tasks import score_opening_task
+from crm.models import FitScore, OpeningRequirement, ScoringRun
+from crm.services import opening_requirement_save
+from crm.tasks import openings_rescore_task
+from talent.signals import side_effects_paused
 from tests.crm.factories import OpeningFactory, OpeningRequirementFactory
 from tests.talent.factories import AuthorshipFactory, CandidateFactory, SpecialtyFactory
 
@@ -20,9 +21,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def _setup():
-    with scoring_paused():  # the set-up's own saves send nothing
+    with side_effects_paused():  # the set-up's own saves send nothing
         rl = SpecialtyFactory(slug="reinforcement-learning", name="Reinforcement learning")
-        opening = OpeningFactory(title="RL scientist", min_degree="phd", min_top_papers=2)
+        opening = OpeningFactory(title="RL scientist", min_degree="phd", target_top_papers=2)
         OpeningRequirementFactory(opening=opening, specialty=rl, weight=Decimal("2"))
         star = CandidateFactory(phd=True, years_experience=6)
         star.specialties.add(rl)
@@ -35,7 +36,7 @@ def _setup():
 def test_worker_scores_an_opening_end_to_end(celery_worker):
     _rl, opening, star, novice = _setup()
 
-    run_id = score_opening_task.delay(opening.id, ScoringRun.Trigger.MANUAL).get(timeout=60)
+    run_id = openings_rescore_task.delay([opening.id], ScoringRun.Trigger.MANUAL).get(timeout=60)
 
     run = ScoringRun.objects.get(pk=run_id)
     assert run.status == ScoringRun.Status.SUCCEEDED and run.rows_written == 2
@@ -48,7 +49,8 @@ def test_saved_requirement_reaches_the_worker_after_commit(celery_worker, settin
     cache.clear()
     rl, opening, star, _novice = _setup()
 
-    OpeningRequirementFactory(opening=opening, specialty=SpecialtyFactory(slug="robotics"), weight=Decimal("1"))
+    opening_requirement_save(requirement=OpeningRequirement(
+        opening=opening, specialty=SpecialtyFactory(slug="robotics"), weight=Decimal("1")))
 
     deadline = time.monotonic() + 60
     while not FitScore.objects.filter(opening=opening, candidate=star).exists() and time.monotonic() < deadline:

@@ -250,10 +250,11 @@ def test_spreadsheet_compensation_is_money_with_its_currency():
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ("100000.123,USD", "more than two decimal places"),
-        ("-5,CNY", "negative"),
-        ("100000,¥", "not a currency: give an ISO 4217 code"),
-        ("lots,CNY", "is not an amount"),
+        ("100000.123,USD", "“100000.123”: At most 2 decimal places"),
+        ("-5,CNY", "must not be negative"),
+        ("100000,¥", "is not a currency code: give the ISO 4217 code"),
+        ("lots,CNY", "“lots” is not a number"),
+        ("100000,XYZ", "“XYZ” is not an ISO 4217 currency code"),
     ],
 )
 def test_spreadsheet_bad_compensation_is_a_field_error_naming_the_problem(cells, message):

@@ -93,6 +93,8 @@ def test_candidacy_clash_keeps_the_more_advanced_with_its_history():
     assert Activity.objects.get(pk=survivors_note.pk).candidacy_id == kept.pk
     assert merge.moved["candidacies"]["kept_duplicate"] == 1
     assert any("more advanced" in note for note in merge.moved["notes"])
+    merge_note = Activity.objects.get(candidacy=kept, subject="Duplicate candidacy merged")
+    assert f"#{dup.pk}" in merge_note.body and "more advanced" in merge_note.body
 
 
 def test_candidacy_clash_keeps_the_survivors_when_it_is_further():
@@ -102,9 +104,12 @@ def test_candidacy_clash_keeps_the_survivors_when_it_is_further():
     mine = CandidacyFactory(candidate=survivor, opening=opening, stage=Candidacy.Stage.OFFER)
     CandidacyFactory(candidate=dup, opening=opening, stage=Candidacy.Stage.REJECTED)
 
-    candidate_merge(survivor=survivor, duplicates=[dup], reason="same")
+    recruiter = UserFactory()
+    candidate_merge(survivor=survivor, duplicates=[dup], reason="same ORCID", actor=recruiter)
 
     assert list(Candidacy.objects.filter(opening=opening).values_list("pk", flat=True)) == [mine.pk]
+    note = Activity.objects.get(candidacy=mine)
+    assert note.created_by == recruiter and "same ORCID" in note.body
 
 
 def test_fit_score_clash_drops_the_duplicates():

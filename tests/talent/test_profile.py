@@ -12,11 +12,11 @@ from talent.models import Authorship, ResearchProfile, Venue
 from talent.services.profile import (
     SpecialtyMatcher,
     connect_profile_signals,
-    profile_signals_suspended,
     research_profiles_refresh,
     research_profiles_refresh_on_commit,
 )
 from talent.services.reference import reference_data_load
+from talent.signals import side_effects_paused
 from tests.talent.factories import AuthorshipFactory, CandidateFactory, PublicationFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_specialty_matcher_uses_word_boundaries(title, slug, expected):
 
 def test_research_profiles_refresh_on_commit_refreshes_once_after_commit(reference, django_capture_on_commit_callbacks):
     a, b = CandidateFactory(), CandidateFactory()
-    with profile_signals_suspended():  # the app's own signals would queue a refresh already
+    with side_effects_paused():  # the app's own signals would queue a refresh already
         paper(a, reference["ICML"], 2024)
         paper(b, reference["NeurIPS"], 2024)
 
@@ -224,7 +224,7 @@ def test_profile_signals_skip_suspended_and_bulk_paths(reference, profile_signal
     pubs = [PublicationFactory(venue=reference["ICML"], year=2020 + i) for i in range(3)]
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with profile_signals_suspended():
+        with side_effects_paused():
             Authorship(candidate=cand, publication=pubs[0], position=1).save()
         Authorship.objects.bulk_create([Authorship(candidate=cand, publication=p, position=2) for p in pubs[1:]])
 

@@ -6,15 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from crm.models import FitScore, Opening, ScoringRun
-from crm.scoring import setting
 from crm.scoring.features import scored_candidates
-from crm.scoring.services import active_opening_ids, openings_rescore
+from crm.scoring.services import active_opening_ids, opening_chunks, openings_rescore
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the stored fit scores of the given openings (default: every active opening), "
-        "in chunks of CRM_SCORING_OPENINGS_PER_TASK openings per pass over the candidates."
+        "in chunks of CRM_SCORING_OPENINGS_PER_TASK openings per pass over the candidates (at most 1,000 chunks)."
     )
 
     def add_arguments(self, parser):
@@ -28,18 +27,13 @@ class Command(BaseCommand):
         missing = set(ids) - set(Opening.objects.filter(id__in=ids).values_list("id", flat=True))
         if missing:
             raise CommandError(f"No opening with id {', '.join(map(str, sorted(missing)))}.")
-        per_task = max(1, int(setting("CRM_SCORING_OPENINGS_PER_TASK")))
-        chunks = [ids[i:i + per_task] for i in range(0, len(ids), per_task)]
+        chunks = opening_chunks(ids)
         if send:
-            from crm.tasks import rescore_all_task, score_openings_task
+            from crm.tasks import openings_rescore_task
 
-            if openings:
-                for chunk in chunks:
-                    score_openings_task.delay(chunk, ScoringRun.Trigger.MANUAL)
-                self.stdout.write(f"Sent {len(chunks)} scoring task(s).")
-            else:
-                rescore_all_task.delay(ScoringRun.Trigger.MANUAL)
-                self.stdout.write("Sent the full rescore.")
+            for chunk in chunks:
+                openings_rescore_task.delay(chunk, ScoringRun.Trigger.MANUAL)
+            self.stdout.write(f"Sent {len(chunks)} scoring task(s).")
             return
         n_candidates = scored_candidates().count()
         written = 0

@@ -1,6 +1,7 @@
 """Money input and rounding: the one place that turns user input into ``Money`` and rounds it.
 
-Rules (issue 5, "Input"):
+The one input gate for money in every app (lowest app: talent), used by importers, forms,
+services and the API. Rules (issue 5, "Input"):
 
 * an amount arrives as a ``str``, a ``Decimal`` or an ``int``; a ``float`` is rejected,
   because ``0.1`` as a float is not one tenth;

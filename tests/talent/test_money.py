@@ -1,4 +1,4 @@
-"""Input parsing and rounding (compensation.money)."""
+"""Input parsing and rounding (talent.money)."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from djmoney.money import Money
 
-from compensation.money import minor_unit_exponent, parse_money, round_money
+from talent.money import minor_unit_exponent, parse_money, round_money
 
 
 def test_parse_money_accepts_string_and_decimal():
