@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,15 +24,22 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from crm.admin import CandidacyAdmin as CrmCandidacyAdmin
 from crm.admin import CandidatePipelineAdminMixin
 from crm.fx import MissingFxRate, fx_default_on, fx_latest_fixing_on
 from crm.models import Candidacy
-from talent.admin import BaseCurrencyAdminMixin, BaseCurrencyInlineMixin, ViewOnlyAdminMixin, apply_to_each
+from talent.admin import (
+    BaseCurrencyAdminMixin,
+    BaseCurrencyInlineMixin,
+    ServiceErrorsAdminMixin,
+    ViewOnlyAdminMixin,
+    apply_to_each,
+    report_service_error,
+)
 from talent.admin import CandidateAdmin as TalentCandidateAdmin
 from talent.conf import setting as talent_setting
-from talent.errors import DomainError
 from talent.models import Candidate
 
 from . import services
@@ -46,44 +53,6 @@ FIGURE_LABELS = {
     "total": gettext_lazy("Multi-year total"),
     "risk_adjusted_total": gettext_lazy("Risk-adjusted multi-year total"),
 }
-
-
-def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, exc: Exception, subject: object = None) -> None:
-    """Show a service's error to the recruiter: one message per error, with the field's label when it names one."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        items = list(exc.message_dict.items())
-    elif isinstance(exc, ValidationError):
-        items = [(None, exc.messages)]
-    else:
-        items = [(None, [str(exc)])]
-    for field, texts in items:
-        label = _field_label(field)
-        for text in texts:
-            parts = [str(part) for part in (subject, label) if part]
-            admin_obj.message_user(request, ": ".join([*parts, text]), messages.ERROR)
-
-
-def _field_label(name: str | None) -> str:
-    try:
-        return str(Offer._meta.get_field(name).verbose_name) if name else ""
-    except FieldDoesNotExist:
-        return ""
-
-
-class ServiceErrorsAdminMixin:
-    """Show a rule a service enforces at save time as an error message, not a 500.
-
-    The forms run the services' checks first, so their errors show next to the fields;
-    this catches what changed between the check and the save (a colleague extended the
-    offer meanwhile). The whole save is rolled back and the page reloads with the message.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (DomainError, ValidationError) as exc:
-            _report(self, request, exc)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(OfferStatusChange)
@@ -113,7 +82,7 @@ def _action_start_on(request: HttpRequest):
 
 
 @admin.register(Offer)
-class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
+class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, SimpleHistoryAdmin):
     """Offers; the status is read-only and moves through the actions (services).
 
     On change, the candidate, company and candidacy are read-only (``offer_update`` keeps
@@ -168,7 +137,7 @@ class OfferAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdm
     def _apply(self, request, queryset, service, done) -> None:
         """Run ``service(offer=...)`` on each selected offer; ``done(count)`` is the success message."""
         apply_to_each(self, request, queryset, lambda offer: service(offer=offer), lambda n: done(n) % {"count": n},
-                      on_error=lambda exc, offer: _report(self, request, exc, offer))
+                      on_error=lambda exc, offer: report_service_error(self, request, exc, offer))
 
     @admin.action(description=gettext_lazy("Extend to the candidate"))
     def extend(self, request, queryset):
@@ -239,7 +208,7 @@ class CandidacyOfferInline(_OfferInline):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(ServiceErrorsAdminMixin, CrmCandidacyAdmin):
+class CandidacyAdmin(CrmCandidacyAdmin):
     inlines = [*CrmCandidacyAdmin.inlines, CandidacyOfferInline]
 
 

@@ -8,12 +8,14 @@ real services. Every variable read here is listed in ``.env.example``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 from crm.conf import DEFAULTS as CRM_DEFAULTS
 from crm.scoring import DEFAULT_SETTINGS as SCORING_DEFAULTS
@@ -73,8 +75,13 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # terminates TLS, set DJANGO_BEHIND_TLS_PROXY=true so X-Forwarded-Proto is trusted.
 SECURE_SSL_REDIRECT = _env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
+# HSTS: off until the owner of the domain turns it on (a max-age cannot be taken back from
+# browsers that saw it). Include-subdomains and preload are decisions about the whole domain.
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
-if _env_flag("DJANGO_BEHIND_TLS_PROXY", default=False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+BEHIND_TLS_PROXY = _env_flag("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
@@ -92,12 +99,16 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "import_export",
     "simple_history",
+    "axes",
+    "django_guid",
     "talent",
     "crm",
     "compensation",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the response, carry its id (X-Request-ID).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the lockout response (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,6 +172,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth, i18n, time -----------------------------------------------------------------
+# Login attempts are rate-limited by django-axes (first backend): after AXES_FAILURE_LIMIT
+# failures for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_TIME. Failed and successful logins are recorded (admin: Axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a TLS proxy the client's address is the last one the proxy appended.
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -214,6 +242,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"crm.tasks.*_rescore_task": {"queue": "scoring"}, "crm.tasks.*_rescore_all_task": {"queue": "scoring"}}
+
+# --- History (django-simple-history) ----------------------------------------------------
+# History is read-only: "revert to this version" would write past the services (a stage
+# without its StageChange, an offer without its status history).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -284,9 +317,38 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Logging ---------------------------------------------------------------------------
+# Structured JSON lines (one object per record: time, level, logger, message, request_id,
+# and task_id/task_name inside Celery tasks) unless DJANGO_LOG_FORMAT=text. The request id
+# comes from an incoming X-Request-ID header or is generated, is returned in the response
+# header, and follows the request into the Celery tasks it sends (django-guid).
+LOG_FORMAT = _env_or("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or text.")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "RETURN_HEADER": True,
+    "VALIDATE_GUID": False,  # accept a proxy's own id format, e.g. nginx's $request_id
+    # The id travels into the Celery tasks a request sends; workers log with LOGGING below.
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "task": {"()": "config.logging.CeleryTaskFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(task_name)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id", "task"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": _env_or("DJANGO_LOG_LEVEL", "WARNING")},
 }

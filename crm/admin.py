@@ -1,8 +1,7 @@
 """Admin for the crm app: companies, openings, pipeline, scores, partners, reports."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +9,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from talent.admin import BaseCurrencyAdminMixin, ViewOnlyAdminMixin, apply_to_each
+from talent.admin import BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, ViewOnlyAdminMixin, apply_to_each
 from talent.errors import DomainError
 
 from . import pipeline, services
@@ -35,7 +34,7 @@ from .scoring.admin import CandidateScoringAdminMixin, OpeningScoringAdminMixin
 
 
 @admin.register(Company)
-class CompanyAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
+class CompanyAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "native_name", "kind", "is_client", "is_off_limits", "funding_stage", "city"]
     list_filter = ["kind", "is_client", "is_off_limits", "funding_stage"]
     search_fields = ["name", "native_name"]
@@ -62,7 +61,7 @@ class OpeningRequirementInline(admin.TabularInline):
 
 
 @admin.register(Opening)
-class OpeningAdmin(BaseCurrencyAdminMixin, OpeningScoringAdminMixin, SimpleHistoryAdmin):
+class OpeningAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, OpeningScoringAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "company", "function", "level", "city", "status", "band_min", "band_max", "owner", "opened_on"]
     list_filter = ["status", "function", "level", "company__kind", "is_remote"]
     search_fields = ["title", "company__name", "city"]
@@ -136,7 +135,7 @@ class CandidacyAddForm(forms.ModelForm):
         return cleaned
 
 
-class CandidacyAdmin(admin.ModelAdmin):
+class CandidacyAdmin(ServiceErrorsAdminMixin, SimpleHistoryAdmin):
     """Candidacies. Added through :func:`crm.services.candidacy_create`; the stage is read-only
     and moves through the pipeline actions; the owner changes through ``candidacy_assign``.
 
@@ -181,14 +180,6 @@ class CandidacyAdmin(admin.ModelAdmin):
             note=form.cleaned_data.get("note", ""), off_limits_override_reason=obj.off_limits_override_reason,
         )
         obj.pk, obj.stage, obj.stage_changed_at = created.pk, created.stage, created.stage_changed_at
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A refusal of the service (duplicate, off-limits, closed opening) is shown, nothing is saved."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def _apply(self, request, queryset, move, success) -> None:
         """Run ``move(candidacy)`` on each selected row; report failures one by one.
@@ -242,7 +233,7 @@ class StageChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     """Calls, e-mails, meetings, notes and follow-ups: logged through :func:`crm.services.activity_log`
     (the author is the logged-in user), corrected through ``activity_update``, done through
     ``follow_up_complete``."""
@@ -274,13 +265,6 @@ class ActivityAdmin(admin.ModelAdmin):
         )
         obj.pk, obj.created_by = created.pk, created.created_by
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     @admin.action(description=_("Mark the selected follow-ups done"))
     def mark_done(self, request, queryset):
         apply_to_each(self, request, queryset, lambda a: services.follow_up_complete(activity=a, actor=request.user),
@@ -288,7 +272,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(BaseCurrencyAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(BaseCurrencyAdminMixin, ServiceErrorsAdminMixin, SimpleHistoryAdmin):
     """Placements are recorded from an accepted offer (Offers, action "Record the placement"), which sets
     year-1 cash, the fee and the guarantee; here the invoice status and dates change through ``placement_update``."""
 

@@ -85,6 +85,52 @@ def apply_to_each(modeladmin, request, rows, act, success, on_error=None) -> int
         modeladmin.message_user(request, success(done), messages.SUCCESS)
     return done
 
+def report_service_error(modeladmin, request, exc: Exception, subject: object = None) -> None:
+    """Show a service's refusal to the recruiter: one message per error, with the field's label when it names one.
+
+    ``exc`` is a ``DomainError`` or a ``ValidationError`` (keyed by field or not); ``subject``
+    (e.g. the row an action failed on) prefixes each message.
+    """
+    from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        items = list(exc.message_dict.items())
+    elif isinstance(exc, ValidationError):
+        items = [(None, exc.messages)]
+    elif isinstance(exc, DomainError):
+        items = [(None, [exc.message])]
+    else:
+        items = [(None, [str(exc)])]
+    for field, texts in items:
+        try:
+            label = str(modeladmin.model._meta.get_field(field).verbose_name) if field and field != "__all__" else ""
+        except FieldDoesNotExist:
+            label = ""
+        for text in texts:
+            parts = [str(part) for part in (subject, label) if part]
+            modeladmin.message_user(request, ": ".join([*parts, text]), messages.ERROR)
+
+
+class ServiceErrorsAdminMixin:
+    """Show a rule a service enforces at save time as an error message, not a 500.
+
+    Forms run the services' checks first, so their errors show next to the fields; this
+    catches what changed between the check and the save (a colleague moved the record
+    meanwhile). ``changeform_view`` runs in a transaction, so the whole save is rolled back
+    and the page reloads with the message.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        from django.core.exceptions import ValidationError
+        from django.http import HttpResponseRedirect
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError) as exc:
+            report_service_error(self, request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class ViewOnlyAdminMixin:
     """For records the system writes (profiles, import runs, merges, scores, history):
     recruiters see them but never add or edit them by hand. Deleting stays possible."""
