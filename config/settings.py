@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_guid",
+    "django_celery_results",
     "talent",
     "crm",
     "compensation",
@@ -213,6 +214,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of what has no owner (candidates past retention without an owner, errors).
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # --- Money ----------------------------------------------------------------------------
 BASE_CURRENCY = _env_or("BASE_CURRENCY", TALENT_DEFAULTS["BASE_CURRENCY"])
@@ -224,7 +228,11 @@ PHONENUMBER_DB_FORMAT = "E164"
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL or None
+# Task results, failures included, are kept in the database and shown in the admin
+# (django-celery-results: Task results), for CELERY_RESULT_EXPIRES; beat deletes older ones.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or "django-db"
+CELERY_RESULT_EXTENDED = True  # task name, arguments and worker are stored with the result
+CELERY_RESULT_EXPIRES = timedelta(days=env.int("CELERY_RESULT_EXPIRES_DAYS", default=7))
 if CELERY_TASK_ALWAYS_EAGER:
     # Embedded: tasks run in-process; the in-memory transport keeps kombu from looking for a host.
     CELERY_BROKER_URL = "memory://localhost/"
@@ -233,15 +241,40 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# Time limits, the visibility timeout and the restore sweep are chosen together:
+# * every task finishes within CELERY_TASK_TIME_LIMIT (hard, 5 min: the worker kills it);
+#   long work is cut into tasks well below it (a rescore chunk of 25 openings over 100,000
+#   candidates takes seconds; imports run batch by batch);
+# * with late acknowledgement a message is acknowledged when its task ends; if the whole
+#   worker dies (SIGKILL, lost machine) its unacknowledged messages go back to the queue
+#   once they are CELERY_VISIBILITY_TIMEOUT old (hard limit + 1 min, so a live task is never
+#   redelivered while it may still run), found by a sweep every CELERY_RESTORE_INTERVAL s;
+#   so a dead worker delays its tasks by at most visibility timeout + sweep (about 6 min);
+# * a redelivered copy of a task that is still running (a slow machine, a paused worker)
+#   waits on the task's lease and is skipped once the first copy finished
+#   (talent.leases.ExclusiveTask).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT - 30)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+CELERY_RESTORE_INTERVAL = env.int("CELERY_RESTORE_INTERVAL", default=10)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Visibility timeout must exceed the longest task (time limit), or Redis redelivers it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
+# A worker that loses the broker connection cancels its running late-ack tasks (they are
+# redelivered) instead of finishing them unacknowledged.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu sweeps for expired unacknowledged messages every interval x throttle seconds
+    # (10 x 10 by default): every CELERY_RESTORE_INTERVAL seconds here.
+    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"crm.tasks.*_rescore_task": {"queue": "scoring"}, "crm.tasks.*_rescore_all_task": {"queue": "scoring"}}
+CELERY_TASK_ROUTES = {
+    "crm.tasks.*_rescore_task": {"queue": "scoring"},
+    "crm.tasks.*_rescore_all_task": {"queue": "scoring"},
+}
 
 # --- History (django-simple-history) ----------------------------------------------------
 # History is read-only: "revert to this version" would write past the services (a stage
@@ -266,6 +299,10 @@ CRM_PLACEMENT_GUARANTEE_DAYS = env.int("CRM_PLACEMENT_GUARANTEE_DAYS", default=C
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
 # reasoning, is in talent/conf.py; here only what the environment overrides.
+# Privacy (talent/services/retention.py, erasure.py): defaults and reasoning in talent/conf.py.
+TALENT_RETENTION_DAYS = env.int("TALENT_RETENTION_DAYS", default=TALENT_DEFAULTS["TALENT_RETENTION_DAYS"])
+TALENT_ERASURE_GRACE_DAYS = env.int("TALENT_ERASURE_GRACE_DAYS", default=TALENT_DEFAULTS["TALENT_ERASURE_GRACE_DAYS"])
+TALENT_ERASURE_SECRET = env.str("TALENT_ERASURE_SECRET", default="")
 IMPORT_MATCH_THRESHOLD = env.float("IMPORT_MATCH_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_MATCH_THRESHOLD"])
 IMPORT_FLAG_THRESHOLD = env.float("IMPORT_FLAG_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_FLAG_THRESHOLD"])
 IMPORT_ORG_SIMILARITY = env.float("IMPORT_ORG_SIMILARITY", default=TALENT_DEFAULTS["IMPORT_ORG_SIMILARITY"])
@@ -314,6 +351,23 @@ CELERY_BEAT_SCHEDULE = {
     "crm-openings-rescore-all": {
         "task": "crm.tasks.openings_rescore_all_task",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Mondays 07:00: owners hear of candidates past retention; those past the grace period
+    # are erased (talent/services/retention.py).
+    "talent-candidates-retention-review": {
+        "task": "talent.tasks.candidates_retention_review_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # Every 5 minutes: scoring runs whose worker died are marked failed (their task is
+    # delivered again and makes a new run).
+    "crm-scoring-runs-fail-stale": {
+        "task": "crm.tasks.scoring_runs_fail_stale_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Daily 04:00: task results older than CELERY_RESULT_EXPIRES are deleted.
+    "celery-backend-cleanup": {
+        "task": "celery.backend_cleanup",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 

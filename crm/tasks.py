@@ -15,6 +15,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
+from talent.leases import ExclusiveTask
+
 from .models import Opening, ScoringRun
 
 # Retry policy shared by the scoring tasks: transient database errors only.
@@ -25,7 +27,10 @@ _RETRY = {
     "retry_jitter": True,
     "max_retries": 5,
 }
-_RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+# Late acknowledgement (a dead worker's task is delivered again) and a lease per task id
+# (a task still running is not run again by a redelivered copy): see talent/leases.py and
+# the time limits in config/settings.py.
+_RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "base": ExclusiveTask}
 
 
 def pending_key(kind: str, object_id: int) -> str:
@@ -93,3 +98,11 @@ def openings_rescore_all_task(trigger: str = ScoringRun.Trigger.SCHEDULE) -> int
     for chunk in chunks:
         openings_rescore_task.delay(chunk, trigger)
     return len(chunks)
+
+
+@shared_task(**_RELIABLE, **_RETRY)
+def scoring_runs_fail_stale_task() -> int:
+    """Mark scoring runs that can no longer be running as failed; return how many (beat, every 5 min)."""
+    from .scoring.services import scoring_runs_fail_stale
+
+    return scoring_runs_fail_stale()

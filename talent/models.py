@@ -176,6 +176,11 @@ class Candidate(models.Model):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    #: Consent statuses under which a person is neither scored nor put into a pipeline.
+    CONSENT_DECLINED = frozenset({Consent.REFUSED, Consent.WITHDRAWN})
+    #: Sources that are public data: people found there get a privacy notice (GDPR art. 14).
+    PUBLIC_SOURCES = frozenset({Source.PROCEEDINGS, Source.BIBTEX, Source.DBLP})
+
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("As the person writes it; never split."))
     native_name = models.CharField(_("native-script name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, null=True, blank=True)
@@ -227,7 +232,27 @@ class Candidate(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     consent_status = models.CharField(_("consent"), max_length=20, choices=Consent.choices, default=Consent.UNKNOWN)
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
-    retain_until_on = models.DateField(_("retain until"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("consent source"), max_length=200, blank=True,
+        help_text=_("How the consent (or refusal) was given: e-mail reply, call, signed form, partner."),
+    )
+    notice_sent_at = models.DateTimeField(
+        _("privacy notice sent at"), null=True, blank=True,
+        help_text=_("For people found in public data (proceedings, DBLP): when they were told we hold their data."),
+    )
+    notice_channel = models.CharField(_("privacy notice sent by"), max_length=100, blank=True)
+    retain_until_on = models.DateField(
+        _("retain until"), null=True, blank=True,
+        help_text=_("Keep the data until this day; empty: the retention period after the last change."),
+    )
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, editable=False,
+        help_text=_("When the personal data was removed; only anonymised pipeline figures remain."),
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("erased by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     is_fictional = models.BooleanField(_("fictional (demo)"), default=False)
     name_key = models.CharField(
         _("name key"), max_length=200, blank=True, editable=False,
@@ -532,3 +557,33 @@ class CandidateMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_ids} → {self.survivor_id}"
+
+
+class ErasedIdentity(models.Model):
+    """A tombstone: a keyed one-way hash of one identifier of a person whose data was erased.
+
+    Written by :func:`talent.services.erasure.candidate_erase`, one row per identifier
+    (normalised e-mail, e-mail mailbox, research id, name with affiliation), so that an
+    import in any format recognises the person and skips them instead of bringing them
+    back. Nothing here can be turned back into the identifier (HMAC-SHA256 with a secret
+    key, ``TALENT_ERASURE_SECRET``).
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        MAILBOX = "mailbox", _("e-mail mailbox")
+        RESEARCH_ID = "research_id", _("research id")
+        NAME_AFFILIATION = "name_affiliation", _("name with affiliation")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    digest = models.CharField(_("keyed hash"), max_length=64)
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("erased identity")
+        verbose_name_plural = _("erased identities")
+        ordering = ["-erased_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "digest"], name="erasedidentity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.digest[:12]}…"

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from compensation.models import Offer
 from crm.models import Company, FitScore, Opening, OpeningRequirement
@@ -28,7 +29,7 @@ def test_demo_setup_creates_login_openings_offers_and_scores(settings):
     output = run_demo()
 
     assert "log in as 'recruiter' with password 'demo-pass-123'" in output
-    assert authenticate(username="recruiter", password="demo-pass-123").is_staff
+    assert authenticate(RequestFactory().post("/admin/login/"), username="recruiter", password="demo-pass-123").is_staff
     openings = Opening.objects.all()
     assert openings.count() == 6
     assert all("fictional" in o.company.name.lower() for o in openings)

@@ -83,7 +83,7 @@ class OpeningScoringAdminMixin:
 
         ids = sorted(queryset.values_list("id", flat=True))
         for chunk in opening_chunks(ids):
-            openings_rescore_task.delay(chunk, ScoringRun.Trigger.ADMIN)
+            openings_rescore_task.delay_on_commit(chunk, ScoringRun.Trigger.ADMIN)
         self.message_user(
             request,
             ngettext("Rescoring %(count)d opening.", "Rescoring %(count)d openings.", len(ids)) % {"count": len(ids)},

@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from datetime import timedelta
 
 import numpy as np
 from django.db import connection, transaction
@@ -96,6 +97,25 @@ def company_employees_rescore(company_id: int, *, trigger: str = ScoringRun.Trig
 
     ids = list(Candidate.objects.filter(current_company_id=company_id).values_list("id", flat=True))
     return candidates_rescore(ids, trigger=trigger) if ids else None
+
+
+def scoring_runs_fail_stale(*, now=None) -> int:
+    """Mark as failed every run still "running" that no live task can be running; return how many.
+
+    A run is written "running" when its task starts and closed when it ends; a task whose
+    worker died (SIGKILL, lost machine) never closes it. No task outlives the hard time
+    limit (``CELERY_TASK_TIME_LIMIT``), so a run older than that plus a minute is dead: it
+    is marked failed with the reason. Its work is redone by the redelivered task (a new run).
+    """
+    from django.conf import settings
+
+    now = now or timezone.now()
+    limit = int(getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 300) + 60
+    cutoff = now - timedelta(seconds=limit)
+    return ScoringRun.objects.filter(status=ScoringRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=ScoringRun.Status.FAILED, finished_at=now,
+        error=f"Worker lost: still running {limit} s after it started, beyond the task time limit.",
+    )
 
 
 def _context_for(opening_ids: list[int]) -> tuple[ScoringContext, OpeningFeatures]:

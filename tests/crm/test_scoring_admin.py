@@ -48,12 +48,14 @@ def test_candidate_page_shows_best_openings_live_when_nothing_is_stored(client, 
     assert not FitScore.objects.exists()
 
 
-def test_rescore_action_scores_the_selected_openings(client, recruiter, scored_opening):
+def test_rescore_action_scores_the_selected_openings(client, recruiter, scored_opening,
+                                                     django_capture_on_commit_callbacks):
     opening, star, _insider = scored_opening
     client.force_login(recruiter)
 
-    response = client.post(reverse("admin:crm_opening_changelist"),
-                           {"action": "rescore_selected_openings", "_selected_action": [opening.id]}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the tasks are sent after commit
+        response = client.post(reverse("admin:crm_opening_changelist"),
+                               {"action": "rescore_selected_openings", "_selected_action": [opening.id]}, follow=True)
 
     assert response.status_code == 200
     assert FitScore.objects.filter(opening=opening, candidate=star, is_excluded=False).exists()

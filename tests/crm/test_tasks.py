@@ -93,7 +93,7 @@ def test_rescore_command_sends_the_same_capped_chunks(settings, monkeypatch):
 
     [OpeningFactory() for _ in range(5)]
     sent = []
-    monkeypatch.setattr(tasks.openings_rescore_task, "delay", lambda ids, trigger: sent.append(ids))
+    monkeypatch.setattr(tasks.openings_rescore_task, "delay_on_commit", lambda ids, trigger: sent.append(ids))
     monkeypatch.setattr(services, "MAX_RESCORE_MESSAGES", 2)
     settings.CRM_SCORING_OPENINGS_PER_TASK = 1
 
@@ -169,3 +169,41 @@ def test_every_beat_entry_names_a_registered_task(settings):
     assert schedule["compensation-offers-expire-overdue"]["task"] == offers_expire_overdue_task.name
     assert all(entry["task"] in celery_app.tasks for entry in schedule.values())
     assert celery_app.conf.timezone == settings.TIME_ZONE
+
+
+def test_stale_running_runs_are_failed_and_live_ones_kept(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.scoring.services import scoring_runs_fail_stale
+    from tests.crm.factories import ScoringRunFactory
+
+    settings.CELERY_TASK_TIME_LIMIT = 300
+    now = timezone.now()
+    dead = ScoringRunFactory(status=ScoringRun.Status.RUNNING, started_at=now - timedelta(seconds=361))
+    live = ScoringRunFactory(status=ScoringRun.Status.RUNNING, started_at=now - timedelta(seconds=200))
+    done = ScoringRunFactory(status=ScoringRun.Status.SUCCEEDED, started_at=now - timedelta(days=1))
+
+    assert scoring_runs_fail_stale(now=now) == 1
+    assert scoring_runs_fail_stale(now=now) == 0  # a second sweep changes nothing
+
+    dead.refresh_from_db()
+    live.refresh_from_db()
+    done.refresh_from_db()
+    assert (dead.status, live.status, done.status) == ("failed", "running", "succeeded")
+    assert "Worker lost" in dead.error and dead.finished_at == now
+
+
+def test_time_limits_visibility_timeout_and_sweep_are_chosen_together(settings):
+    """No live task is redelivered (visibility > hard limit > soft limit); a dead worker's
+    tasks come back within a few minutes (visibility + sweep under 7 minutes)."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    visibility = options["visibility_timeout"]
+    sweep = options["unacked_restore_interval"] * options["unacked_restore_throttle"]
+
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < visibility
+    assert visibility + sweep <= 7 * 60
+    assert all(getattr(tasks, name).acks_late for name in
+               ("openings_rescore_task", "candidates_rescore_task", "company_employees_rescore_task",
+                "openings_rescore_all_task", "scoring_runs_fail_stale_task"))

@@ -26,7 +26,7 @@ def celery_worker():
     if not BROKER_URL:
         pytest.skip("CELERY_BROKER_URL is not set: no broker to run a real worker against")
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    celery_app.conf.update(task_always_eager=False, broker_url=BROKER_URL, result_backend=BROKER_URL)
+    celery_app.conf.update(task_always_eager=False, broker_url=BROKER_URL, result_backend="django-db")
     celery_app.loader.import_module("celery.contrib.testing.tasks")  # registers celery.ping
     try:
         with start_worker(celery_app, pool="solo", queues=["default", "scoring"], perform_ping_check=True,

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             from crm.tasks import openings_rescore_task
 
             for chunk in chunks:
-                openings_rescore_task.delay(chunk, ScoringRun.Trigger.MANUAL)
+                openings_rescore_task.delay_on_commit(chunk, ScoringRun.Trigger.MANUAL)
             self.stdout.write(f"Sent {len(chunks)} scoring task(s).")
             return
         n_candidates = scored_candidates().count()
