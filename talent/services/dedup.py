@@ -71,12 +71,17 @@ CHUNK = 900  # IN-list size: below SQLite's historic 999-variable limit
 
 
 def strip_plus_tag(email: str | None) -> str | None:
-    """Return the mailbox key of ``email`` (see :func:`talent.services.mailbox.mailbox_key`), or None when blank.
+    """Return the normalised e-mail without any plus-tag (``a+b@x.org`` -> ``a@x.org``), whatever the domain.
 
-    Kept for callers of the earlier name: plus tags are stripped only for providers that
-    document them (Gmail, Outlook, iCloud, Fastmail, Proton, Yandex).
+    A broad form for recognising an address again (erasure tombstones). Identity
+    resolution does not merge on it: it compares :func:`talent.services.mailbox.mailbox_key`,
+    which strips plus tags only for the providers that document them.
     """
-    return mailbox_key(email) or None
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        return email
+    local, _, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 #: Organisation words too common to tell two organisations apart on their own.

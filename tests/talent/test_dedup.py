@@ -50,7 +50,7 @@ def test_plus_addressed_email_matches_the_plain_one_and_back():
     first = _match(full_name="X", email="Xiaoming.Wang+neurips@Gmail.com")
     second = _match(full_name="Y", email="li.wei@gmail.com")
 
-    assert strip_plus_tag("A.B+tag@Gmail.com") == "ab@gmail.com"
+    assert strip_plus_tag("A.B+tag@X.org") == "a.b@x.org"  # the broad form (tombstones), not used to merge
     assert first.person.candidate.pk == plain.pk and first.how == "email_mailbox"
     assert second.person.candidate.pk == tagged.pk and second.is_certain
 

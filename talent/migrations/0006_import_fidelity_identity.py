@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0005_fxrate_from_compensation'),
-        ('talent', '0004_email_constraint_message'),
+        ('talent', '0005_consent_notice_erasure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
