@@ -57,7 +57,7 @@ _SALT = "talent.erasure.identity"
 
 #: Candidate fields that identify or describe the person; blanked on erasure.
 PERSONAL_FIELDS: tuple[str, ...] = (
-    "native_name", "email", "phone", "city", "country", "current_employer", "current_title",
+    "native_name", "email", "phone", "city", "country", "country_as_written", "current_employer", "current_title",
     "phd_institution", "phd_year", "years_experience", "google_scholar_id", "openreview_id", "dblp_pid", "orcid",
     "github_url", "linkedin_url", "homepage_url", "current_compensation", "expected_compensation", "search_status",
     "notice_period_days", "preferred_cities", "consent_source", "notice_channel", "highest_degree",
