@@ -214,6 +214,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = _env_or("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of what has no owner (candidates past retention without an owner, errors).
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # --- Money ----------------------------------------------------------------------------
 BASE_CURRENCY = _env_or("BASE_CURRENCY", TALENT_DEFAULTS["BASE_CURRENCY"])
@@ -299,6 +302,10 @@ CRM_PLACEMENT_GUARANTEE_DAYS = env.int("CRM_PLACEMENT_GUARANTEE_DAYS", default=C
 # --- Import (talent/importers) ----------------------------------------------------------
 # Identity resolution (talent/services/dedup.py): every IMPORT_* default, with its
 # reasoning, is in talent/conf.py; here only what the environment overrides.
+# Privacy (talent/services/retention.py, erasure.py): defaults and reasoning in talent/conf.py.
+TALENT_RETENTION_DAYS = env.int("TALENT_RETENTION_DAYS", default=TALENT_DEFAULTS["TALENT_RETENTION_DAYS"])
+TALENT_ERASURE_GRACE_DAYS = env.int("TALENT_ERASURE_GRACE_DAYS", default=TALENT_DEFAULTS["TALENT_ERASURE_GRACE_DAYS"])
+TALENT_ERASURE_SECRET = env.str("TALENT_ERASURE_SECRET", default="")
 IMPORT_MATCH_THRESHOLD = env.float("IMPORT_MATCH_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_MATCH_THRESHOLD"])
 IMPORT_FLAG_THRESHOLD = env.float("IMPORT_FLAG_THRESHOLD", default=TALENT_DEFAULTS["IMPORT_FLAG_THRESHOLD"])
 IMPORT_ORG_SIMILARITY = env.float("IMPORT_ORG_SIMILARITY", default=TALENT_DEFAULTS["IMPORT_ORG_SIMILARITY"])
@@ -353,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
     "crm-weekly-reports-send-all": {
         "task": "crm.tasks.weekly_reports_send_all_task",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    # Mondays 07:00: owners hear of candidates past retention; those past the grace period
+    # are erased (talent/services/retention.py).
+    "talent-candidates-retention-review": {
+        "task": "talent.tasks.candidates_retention_review_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
     # Every 5 minutes: scoring runs whose worker died are marked failed (their task is
     # delivered again and makes a new run).

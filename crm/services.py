@@ -35,8 +35,6 @@ Stage = Candidacy.Stage
 #: Opening statuses that take new candidacies (a filled or closed opening does not).
 OPENING_STATUSES_TAKING_CANDIDATES: frozenset[str] = frozenset(
     {Opening.Status.DRAFT, Opening.Status.OPEN, Opening.Status.ON_HOLD})
-#: Consent statuses under which a person must not be put into a pipeline.
-CONSENT_REFUSED: frozenset[str] = frozenset({Candidate.Consent.REFUSED, Candidate.Consent.WITHDRAWN})
 
 
 def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -106,7 +104,10 @@ def candidacy_create_check(
         message = _("%(opening)s is %(status)s and takes no new candidates.") % {
             "opening": opening, "status": Opening.Status(opening.status).label}
         raise DomainError(message, fields={"opening": [message]})
-    if candidate.consent_status in CONSENT_REFUSED:
+    if candidate.erased_at is not None:
+        message = _("This person's data was erased: they cannot be put into a pipeline.")
+        raise DomainError(message, fields={"candidate": [message]})
+    if candidate.consent_status in Candidate.CONSENT_DECLINED:
         message = _("%(candidate)s has %(consent)s consent: they cannot be put into a pipeline.") % {
             "candidate": candidate, "consent": Candidate.Consent(candidate.consent_status).label.lower()}
         raise DomainError(message, fields={"candidate": [message]})

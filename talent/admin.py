@@ -15,6 +15,7 @@ from .models import (
     Authorship,
     CandidateMerge,
     CareerEntry,
+    ErasedIdentity,
     ImportRun,
     PossibleDuplicate,
     Publication,
@@ -414,3 +415,13 @@ class CandidateMergeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["survivor", "actor"]
     readonly_fields = ["survivor", "merged_ids", "snapshot", "moved", "reason", "actor", "merged_at"]
 
+
+
+@admin.register(ErasedIdentity)
+class ErasedIdentityAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Tombstones of erased people: keyed hashes only (nothing here says who they were)."""
+
+    list_display = ["kind", "digest", "erased_at"]
+    list_filter = ["kind"]
+    search_fields = ["digest"]
+    list_select_related: list[str] = []

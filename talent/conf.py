@@ -18,6 +18,17 @@ DEFAULTS: dict[str, Any] = {
     # what the firms' clients pay in (mainland China, the US, Europe, Hong Kong, Singapore,
     # the UK, Japan). Conversions between any of them go through crm.fx.
     "CURRENCIES": ["CNY", "USD", "EUR", "HKD", "SGD", "GBP", "JPY"],
+    # Retention (GDPR art. 5(1)(e): kept no longer than needed). A candidate without a
+    # retention date is held this many days after their last change: two years, the common
+    # term for a recruiter's talent pool (long enough for a researcher's next move).
+    "TALENT_RETENTION_DAYS": 730,
+    # Past retention, owners are told every week; this many days later the data is erased
+    # unless someone set a new retention date (e.g. after renewed consent).
+    "TALENT_ERASURE_GRACE_DAYS": 30,
+    # Secret of the keyed hashes that remember erased people (tombstones). Empty: derived
+    # from SECRET_KEY. Set it explicitly in production: rotating SECRET_KEY would otherwise
+    # make earlier tombstones unrecognisable, and erased people could be imported again.
+    "TALENT_ERASURE_SECRET": "",
     # Identity resolution (talent.services.dedup), scores 0-100. A name match at or above
     # IMPORT_MATCH_THRESHOLD is the same person; at or above IMPORT_FLAG_THRESHOLD the
     # record becomes a new candidate and a PossibleDuplicate for a recruiter. 90/70 were

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from .querysets import CandidateQuerySet
 from .services import names as name_rules
+from .services.mailbox import mailbox_key
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -175,12 +176,21 @@ class Candidate(models.Model):
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    #: Consent statuses under which a person is neither scored nor put into a pipeline.
+    CONSENT_DECLINED = frozenset({Consent.REFUSED, Consent.WITHDRAWN})
+    #: Sources that are public data: people found there get a privacy notice (GDPR art. 14).
+    PUBLIC_SOURCES = frozenset({Source.PROCEEDINGS, Source.BIBTEX, Source.DBLP})
+
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("As the person writes it; never split."))
     native_name = models.CharField(_("native-script name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, null=True, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True, help_text=_("Stored as E.164; '+' and a country code win over the default region."))
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2."))
+    country_as_written = models.CharField(
+        _("country as written"), max_length=100, blank=True,
+        help_text=_("The country as a source wrote it, when it names no single country (e.g. “Korea”)."),
+    )
     current_employer = models.CharField(_("current employer (as written)"), max_length=200, blank=True)
     current_company = models.ForeignKey(
         "crm.Company", verbose_name=_("current company"), null=True, blank=True,
@@ -222,7 +232,27 @@ class Candidate(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     consent_status = models.CharField(_("consent"), max_length=20, choices=Consent.choices, default=Consent.UNKNOWN)
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
-    retain_until_on = models.DateField(_("retain until"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("consent source"), max_length=200, blank=True,
+        help_text=_("How the consent (or refusal) was given: e-mail reply, call, signed form, partner."),
+    )
+    notice_sent_at = models.DateTimeField(
+        _("privacy notice sent at"), null=True, blank=True,
+        help_text=_("For people found in public data (proceedings, DBLP): when they were told we hold their data."),
+    )
+    notice_channel = models.CharField(_("privacy notice sent by"), max_length=100, blank=True)
+    retain_until_on = models.DateField(
+        _("retain until"), null=True, blank=True,
+        help_text=_("Keep the data until this day; empty: the retention period after the last change."),
+    )
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, editable=False,
+        help_text=_("When the personal data was removed; only anonymised pipeline figures remain."),
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("erased by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     is_fictional = models.BooleanField(_("fictional (demo)"), default=False)
     name_key = models.CharField(
         _("name key"), max_length=200, blank=True, editable=False,
@@ -232,13 +262,17 @@ class Candidate(models.Model):
         _("name ends key"), max_length=200, blank=True, editable=False,
         help_text=_("First and last word of the folded name, sorted (identity resolution)."),
     )
+    email_key = models.CharField(
+        _("mailbox key"), max_length=254, blank=True, editable=False,
+        help_text=_("The mailbox the e-mail reaches: Gmail dots and documented plus tags removed (identity resolution)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CandidateQuerySet.as_manager()
     # Every edit by hand (admin, API) keeps a dated copy with who made it; bulk imports write
     # ImportRun records instead (bulk_create sends no signals).
-    history = HistoricalRecords(excluded_fields=["name_key", "name_ends_key", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["name_key", "name_ends_key", "email_key", "updated_at"])
 
     class Meta:
         verbose_name = _("candidate")
@@ -270,6 +304,7 @@ class Candidate(models.Model):
             models.Index(fields=["google_scholar_id"], name="candidate_scholar_idx"),
             models.Index(fields=["name_key"], name="candidate_name_key_idx"),
             models.Index(fields=["name_ends_key"], name="candidate_name_ends_idx"),
+            models.Index(fields=["email_key"], name="candidate_email_key_idx"),
         ]
 
     def __str__(self) -> str:
@@ -282,27 +317,41 @@ class Candidate(models.Model):
         self.set_name_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {"name_key", "name_ends_key"}
+            update_fields = kwargs["update_fields"] = set(update_fields) | {"name_key", "name_ends_key"}
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"email_key"}
         super().save(*args, **kwargs)
 
     def set_name_keys(self) -> None:
-        """Derive ``name_key`` and ``name_ends_key`` from ``full_name`` (``bulk_create`` callers call this)."""
+        """Derive the matching keys: ``name_key`` and ``name_ends_key`` from ``full_name``,
+        ``email_key`` from ``email`` (``bulk_create``/``bulk_update`` callers call this)."""
         self.name_key = name_rules.name_key(self.full_name)
         self.name_ends_key = name_rules.name_ends_key(self.full_name)
+        self.email_key = mailbox_key(self.email)
 
 
 class Publication(models.Model):
     """A paper. ``venue`` is the recognised venue; ``venue_raw`` keeps the text as found.
 
     ``title_key`` is the title lower-cased with punctuation and spacing removed: with the
-    year it identifies a paper across sources that lack a DOI.
+    year and the venue it identifies a paper across sources that lack a DOI. One title
+    in one year at two venues (a workshop and a conference version, a journal and a
+    conference version) is two publications, each with its venue (``venue_key``).
     """
 
     title = models.CharField(_("title"), max_length=500)
     title_key = models.CharField(_("title key"), max_length=500, db_index=True)
     venue = models.ForeignKey(Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="publications")
     venue_raw = models.CharField(_("venue as written"), max_length=300, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+    venue_key = models.CharField(
+        _("venue key"), max_length=300, blank=True, editable=False,
+        help_text=_("Which venue this is, for telling one title at two venues apart (talent.venues.venue_key)."),
+    )
+    group_authors = models.CharField(
+        _("group authors"), max_length=500, blank=True,
+        help_text=_("Corporate and group authors as written (“OpenAI; Gemini Team”); they are not candidates."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1000), MaxValueValidator(2100)])
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
     dblp_key = models.CharField(_("DBLP key"), max_length=200, blank=True)
     is_workshop = models.BooleanField(_("workshop paper"), default=False)
@@ -315,7 +364,7 @@ class Publication(models.Model):
         ordering = ["-year", "title"]
         constraints = [
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publication_doi_unique"),
-            models.UniqueConstraint(fields=["title_key", "year"], name="publication_title_year_unique"),
+            models.UniqueConstraint(fields=["title_key", "year", "venue_key"], name="publication_title_year_venue_unique"),
         ]
         indexes = [models.Index(fields=["venue", "year"], name="publication_venue_year_idx")]
 
@@ -508,3 +557,33 @@ class CandidateMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_ids} → {self.survivor_id}"
+
+
+class ErasedIdentity(models.Model):
+    """A tombstone: a keyed one-way hash of one identifier of a person whose data was erased.
+
+    Written by :func:`talent.services.erasure.candidate_erase`, one row per identifier
+    (normalised e-mail, e-mail mailbox, research id, name with affiliation), so that an
+    import in any format recognises the person and skips them instead of bringing them
+    back. Nothing here can be turned back into the identifier (HMAC-SHA256 with a secret
+    key, ``TALENT_ERASURE_SECRET``).
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        MAILBOX = "mailbox", _("e-mail mailbox")
+        RESEARCH_ID = "research_id", _("research id")
+        NAME_AFFILIATION = "name_affiliation", _("name with affiliation")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    digest = models.CharField(_("keyed hash"), max_length=64)
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("erased identity")
+        verbose_name_plural = _("erased identities")
+        ordering = ["-erased_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "digest"], name="erasedidentity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.digest[:12]}…"

@@ -12,6 +12,25 @@ class CandidateQuerySet(models.QuerySet):
     def phd(self) -> CandidateQuerySet:
         return self.filter(highest_degree="phd")
 
+    def not_erased(self) -> CandidateQuerySet:
+        """Candidates whose personal data is still held (erased ones keep only anonymised figures)."""
+        return self.filter(erased_at__isnull=True)
+
+    def past_retention(self, today, *, retention_days: int) -> CandidateQuerySet:
+        """Candidates held past their retention date, not yet erased.
+
+        A candidate's retention date is ``retain_until_on`` when set, else the day of their
+        last change (``updated_at``, local date) plus ``retention_days``. ``today``: a date.
+        """
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        cutoff = timezone.make_aware(
+            timezone.datetime.combine(today - timedelta(days=retention_days), timezone.datetime.min.time()))
+        return self.not_erased().filter(
+            Q(retain_until_on__lt=today) | Q(retain_until_on__isnull=True, updated_at__lt=cutoff))
+
     def real(self) -> CandidateQuerySet:
         """Exclude the clearly fictional demo candidates."""
         return self.filter(is_fictional=False)

@@ -61,13 +61,13 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from talent.conf import setting as talent_setting
+from talent.models import Candidate
 from talent.money import round_money
 
 from ..conf import setting
 from ..fx import MissingFxRate, fx_latest_fixing_on, fx_quote
 from ..models import Activity, Candidacy, FitScore, Placement, StageChange
 from ..pipeline import FORWARD, OPEN
-from ..services import CONSENT_REFUSED
 from .hooks import offer_figures
 from .team import (
     ACTIVE_OPENING_STATUSES,
@@ -404,7 +404,7 @@ def _best_fits(active_ids: list[int], limit: int) -> list[dict]:
         return []
     in_pipeline = Candidacy.objects.filter(candidate_id=OuterRef("candidate_id"), opening_id=OuterRef("opening_id"))
     rows = (FitScore.objects.filter(opening_id__in=active_ids, is_excluded=False, score__gt=0)
-            .exclude(candidate__consent_status__in=CONSENT_REFUSED)
+            .exclude(candidate__consent_status__in=Candidate.CONSENT_DECLINED)
             .filter(~Exists(in_pipeline))
             .annotate(rank=Window(RowNumber(), partition_by=[F("opening_id")],
                                   order_by=[F("score").desc(), F("candidate_id").asc()]))

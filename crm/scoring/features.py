@@ -32,9 +32,6 @@ from ..fx import MissingFxRate, fx_default_on, fx_quote
 from . import FACTORS, setting
 from .factors import paper_points, specialty_credit_from_pairs, specialty_similarity
 
-# Candidates who refused or withdrew consent are not scored (nor shown in rankings).
-EXCLUDED_CONSENT = (Candidate.Consent.REFUSED, Candidate.Consent.WITHDRAWN)
-
 
 def normalise_city(city: str | None) -> str:
     """Return a city name trimmed and case-folded (``" Beijing "`` -> ``"beijing"``)."""
@@ -42,8 +39,8 @@ def normalise_city(city: str | None) -> str:
 
 
 def scored_candidates():
-    """Return the queryset of candidates that scoring considers (consent not refused)."""
-    return Candidate.objects.exclude(consent_status__in=EXCLUDED_CONSENT)
+    """Return the queryset of candidates that scoring considers: consent not declined, not erased."""
+    return Candidate.objects.exclude(consent_status__in=Candidate.CONSENT_DECLINED).filter(erased_at__isnull=True)
 
 
 @dataclass

@@ -72,6 +72,13 @@ class RowResult:
     reason: str = ""
     candidate_id: int | None = None
     field_errors: dict[str, str] = field(default_factory=dict)
+    #: ``[{"field", "kept", "kept_row", "dropped"}]``: values of this row that differ from
+    #: what an earlier row of the same file gave the same person (the earlier one is kept).
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: The name as the file wrote it, when it was cleaned (pronouns, credentials, emoji).
+    name_as_written: str = ""
+    #: What was taken out of the name (:func:`talent.services.names.name_decorations_split`).
+    name_decorations: dict[str, str] = field(default_factory=dict)
 
     @property
     def outcome_label(self) -> str:
@@ -83,6 +90,11 @@ class RowResult:
                 "candidate_id": self.candidate_id}
         if self.field_errors:
             data["field_errors"] = self.field_errors
+        if self.conflicts:
+            data["conflicts"] = self.conflicts
+        if self.name_as_written:
+            data["name_as_written"] = self.name_as_written
+            data["name_decorations"] = self.name_decorations
         return data
 
 
@@ -108,8 +120,16 @@ class ImportReport:
     venues_recognised: int = 0
     venues_unknown: int = 0
     venues_workshop: int = 0
+    #: Papers whose venue string is a newsletter, a book or a thesis (not a venue).
+    venues_other: int = 0
+    #: What the non-venue strings were: ``{"workshop": n, "tutorial": n, "newsletter": n...}``.
+    venue_sides: Counter = field(default_factory=Counter)
     unknown_venues: Counter = field(default_factory=Counter)
     skipped_reasons: Counter = field(default_factory=Counter)
+    #: "et al." / "and others" markers dropped from author lists (not rows: nobody is named).
+    authors_omitted: int = 0
+    #: File-level notices that did not stop the import (a trailing comma read leniently...).
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     import_run_id: int | None = None
 
@@ -128,7 +148,8 @@ class ImportReport:
 
     def issues(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Return the rows that were not plainly created or updated (at most ``limit``)."""
-        rows = [r for r in self.results if r.outcome not in (Outcome.CREATED, Outcome.UPDATED) or r.field_errors]
+        rows = [r for r in self.results
+                if r.outcome not in (Outcome.CREATED, Outcome.UPDATED) or r.field_errors or r.conflicts or r.name_as_written]
         return [r.as_dict() for r in rows[:limit]]
 
     def summary(self) -> dict[str, Any]:
@@ -152,9 +173,14 @@ class ImportReport:
             "venues_recognised": self.venues_recognised,
             "venues_unknown": self.venues_unknown,
             "venues_workshop": self.venues_workshop,
+            "venues_other": self.venues_other,
+            "venue_sides": dict(self.venue_sides),
             "unknown_venues": dict(self.unknown_venues.most_common(20)),
             "skipped_reasons": dict(self.skipped_reasons),
             "field_errors": sum(1 for r in self.results if r.field_errors),
+            "conflicts": sum(1 for r in self.results if r.conflicts),
+            "authors_omitted": self.authors_omitted,
+            "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
             "import_run": self.import_run_id,
         }
@@ -180,6 +206,10 @@ class PersonRecord:
     career: list[dict[str, Any]] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
     field_errors: dict[str, str] = field(default_factory=dict)
+    #: The name as the file wrote it and what was taken out of it (pronouns, credentials,
+    #: emoji: :func:`talent.services.names.name_decorations_split`), when it was cleaned.
+    name_as_written: str = ""
+    name_decorations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -209,6 +239,9 @@ class AuthorRow:
     affiliation_raw: str = ""
     error: str = ""
     skip: str = ""
+    #: A corporate or group author (:func:`talent.services.names.is_group_author`): kept on
+    #: the paper's ``group_authors``, never a candidate; the row is skipped with the reason.
+    is_group: bool = False
 
 
 @dataclass
@@ -361,6 +394,31 @@ def parse_partial_date(value: str) -> tuple[dt.date, str]:
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": value}) from exc
     return date, "day" if day else "month" if month else "year"
+
+
+EARLIEST_YEAR = 1000  # four digits
+
+
+def year_parse(value: str | int | None) -> tuple[int, str]:
+    """Read a publication year as bibliographies write it; return ``(year, suffix)``.
+
+    Accepts any four-digit year from :data:`EARLIEST_YEAR` to next year (a paper "to
+    appear"), so the classics of the 1940s are read (McCulloch and Pitts, 1943), with a
+    letter suffix as author-year styles write it (``2023a``, ``2023b``: the letter tells
+    two papers of one author and year apart; it belongs to the citation, not the year, and
+    is returned as ``suffix``). Braces and spaces around it are ignored.
+
+    Raises:
+        ValueError: Not a four-digit year with an optional letter, or a year in the
+            future beyond next year (the message names the value).
+    """
+    text = str(value if value is not None else "").strip().strip("{}\"'").strip()
+    match = re.fullmatch(r"(\d{4})([a-z]?)", text, re.IGNORECASE)
+    latest = dt.date.today().year + 1
+    if not match or not EARLIEST_YEAR <= int(match.group(1)) <= latest:
+        raise ValueError(_("“%(year)s” is not a year (four digits, %(first)d to %(last)d, optionally followed by a letter)")
+                         % {"year": text, "first": EARLIEST_YEAR, "last": latest})
+    return int(match.group(1)), match.group(2).lower()
 
 
 @lru_cache(maxsize=65_536)

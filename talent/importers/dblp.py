@@ -11,7 +11,13 @@ is written ``Wei Wang``; the number lives on in the pid), the DBLP person id ``p
 else ``journal`` (``ACL (1)``); the DOI from an ``ee`` link to doi.org; ``key`` ->
 ``Publication.dblp_key``.
 
-Person records (``<www key="homepages/130/1022">``) are person rows: the first
+Files as DBLP serves them: the XML dump or an excerpt of it (``<dblp>`` with records),
+a **person page** (``https://dblp.org/pid/<pid>.xml``: ``<dblpperson>`` with a ``<person>``
+record, the papers each wrapped in ``<r>``, and a ``<coauthors>`` list that is ignored)
+and a **venue or table-of-contents page** (``<bht>`` with ``<dblpcites><r>...``). Records
+are found wherever they are nested.
+
+Person records (``<www key="homepages/130/1022">``, ``<person>`` on person pages) are person rows: the first
 ``author`` is the name (the others are DBLP's alias spellings), the key gives the pid,
 ``url`` elements give ORCID, Google Scholar, OpenReview, GitHub, LinkedIn or the
 homepage, and ``note type="affiliation"`` the employer. They are imported before the
@@ -28,13 +34,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from talent.models import Candidate
-from talent.services.names import clean_name, split_name_scripts
+from talent.services.names import clean_name, is_group_author, split_name_scripts
 
-from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord, PersonRow
+from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord, PersonRow, year_parse
 from .writer import Progress, import_paper_rows, import_person_rows
 
 RECORD_TAGS = {"article", "inproceedings", "proceedings", "book", "incollection", "phdthesis", "mastersthesis", "www",
-               "data"}
+               "data", "person"}
+_PERSON_TAGS = {"www", "person"}
 _ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
 _HOMONYM_RE = re.compile(r"\s+\d{4}$")
@@ -107,14 +114,14 @@ def parse_dblp(data: bytes) -> list[AuthorRow | PersonRow]:
         raise ImportFileError(_("The XML file uses a forbidden construct (%(why)s).") % {"why": type(exc).__name__}) from exc
     except Exception as exc:  # xml.etree.ElementTree.ParseError and friends
         raise ImportFileError(_("The file is not well-formed XML: %(why)s") % {"why": exc}) from exc
-    records = [root] if root.tag in RECORD_TAGS else [el for el in root if el.tag in RECORD_TAGS]
+    records = _records(root)
     if not records:
         raise ImportFileError(_("No DBLP record (<inproceedings>, <article>...) found in the file."))
     rows: list[AuthorRow | PersonRow] = []
     number = 0
     for record in records:
         key = record.get("key", "")
-        if record.tag == "www":
+        if record.tag in _PERSON_TAGS:
             number += 1
             rows.append(_person_row(number, record, key))
             continue
@@ -129,27 +136,55 @@ def parse_dblp(data: bytes) -> list[AuthorRow | PersonRow]:
                 break
         authors = record.findall("author") or record.findall("editor")
         problem = ""
+        try:
+            year, _suffix = year_parse(year_text)
+        except ValueError as exc:
+            year, year_problem = 0, str(exc)
+        else:
+            year_problem = ""
         if not title:
             problem = _("record %(key)s has no title") % {"key": key}
-        elif not (year_text.isdigit() and 1950 <= int(year_text) <= 2100):
-            problem = _("record %(key)s has no valid year (“%(year)s”)") % {"key": key, "year": year_text}
+        elif year_problem:
+            problem = _("record %(key)s has no valid year: %(why)s") % {"key": key, "why": year_problem}
         elif not authors:
             problem = _("record %(key)s has no authors") % {"key": key}
         if problem:
             number += 1
             rows.append(AuthorRow(number, PersonRecord(full_name=key), None, error=problem))
             continue
-        paper = PaperRecord(title=title, year=int(year_text), venue_raw=venue[:300], doi=doi, dblp_key=key)
-        for position, author in enumerate(authors, start=1):
+        paper = PaperRecord(title=title, year=year, venue_raw=venue[:300], doi=doi, dblp_key=key)
+        position = 0
+        for author in authors:
             number += 1
             full_name, native_name = split_name_scripts(_HOMONYM_RE.sub("", _text(author)))
             ids = {"dblp_pid": author.get("pid", "")[:80], "orcid": author.get("orcid", "")[:19]}
             person = PersonRecord(full_name=full_name, native_name=native_name, ids={k: v for k, v in ids.items() if v})
-            row = AuthorRow(number, person, paper, position=position)
+            row = AuthorRow(number, person, paper)
             if not full_name:
                 row.skip = _("no author name")
+            elif is_group_author(full_name):
+                row.is_group, row.skip = True, _("group author (kept on the publication, not a candidate)")
+            else:
+                position += 1
+                row.position = position
             rows.append(row)
     return rows
+
+
+def _records(root) -> list:
+    """The DBLP records under ``root`` (or ``root`` itself), in document order, at any depth.
+
+    The ``<coauthors>`` list of a person page names people, not records: skipped.
+    """
+    if root.tag in RECORD_TAGS:
+        return [root]
+    found = []
+    for child in root:
+        if child.tag in RECORD_TAGS:
+            found.append(child)
+        elif child.tag != "coauthors":
+            found.extend(_records(child))
+    return found
 
 
 def import_dblp(data: bytes, *, file_name: str = "", dry_run: bool = False, actor=None,

@@ -7,7 +7,11 @@ found by its ``First Name`` and ``Last Name`` columns wherever it is.
 
 The name is given name and family name joined the way the script writes them
 (``小明`` + ``王`` -> ``王小明`` in ``native_name`` and ``full_name``; ``Jürgen`` +
-``Müller`` -> ``Jürgen Müller``): nothing else is ever split or joined. ``Company`` ->
+``Müller`` -> ``Jürgen Müller``), then what people add to their LinkedIn name is taken
+apart (:func:`talent.services.names.name_decorations_split`): pronouns ``(she/her)``,
+credentials ``, CFP®``, titles ``Dr.``, emoji, and letters in "fancy" Unicode fonts
+(NFKC: ``𝐉𝐚𝐧𝐞`` is ``Jane``). The name as written and what was removed stay in the
+import record (the run's per-row report); nothing else is ever split or joined. ``Company`` ->
 current employer, ``Position`` -> current title, ``URL`` -> LinkedIn URL (an identity).
 Cells that would run as spreadsheet formulas are dropped as field errors.
 """

@@ -24,9 +24,9 @@ import io
 from django.utils.translation import gettext as _
 
 from talent.models import Candidate
-from talent.services.names import clean_name, split_name_scripts
+from talent.services.names import clean_name, is_group_author, split_name_scripts
 
-from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord, decode_bytes
+from .base import AuthorRow, ImportFileError, ImportReport, PaperRecord, PersonRecord, decode_bytes, year_parse
 from .writer import Progress, import_paper_rows
 
 REQUIRED = ("conference", "year", "title", "author")
@@ -51,6 +51,7 @@ def parse_proceedings(text: str) -> list[AuthorRow]:
                               % {"cols": ", ".join(missing)})
     aff_col = columns.get("affiliation")
     cache: dict[str, list[str]] = {}
+    papers: dict[tuple[str, int, str], PaperRecord] = {}  # one record per paper, shared by its rows
     rows: list[AuthorRow] = []
     for number, cells in enumerate(reader, start=1):
         def cell(name: str, cells=cells) -> str:
@@ -75,10 +76,19 @@ def parse_proceedings(text: str) -> list[AuthorRow]:
         if not title:
             row.error = _("no title")
             continue
-        if not (year_text.isdigit() and 1950 <= int(year_text) <= 2100):
-            row.error = _("year “%(year)s” is not a year between 1950 and 2100") % {"year": year_text}
+        try:
+            year, _suffix = year_parse(year_text)
+        except ValueError as exc:
+            row.error = str(exc)
             continue
-        row.paper = PaperRecord(title=title, year=int(year_text), venue_raw=cell("conference"))
+        key = (title, year, cell("conference"))
+        paper = papers.get(key)
+        if paper is None:
+            paper = papers[key] = PaperRecord(title=title, year=year, venue_raw=cell("conference"))
+        row.paper = paper
+        if is_group_author(full_name):
+            row.is_group = True
+            row.skip = _("group author (kept on the publication, not a candidate)")
     return rows
 
 

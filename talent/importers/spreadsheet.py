@@ -8,12 +8,16 @@ Unknown columns are ignored (and listed in the report's first row issues). Colum
 column                 meaning                                                 also accepted
 =====================  ======================================================  ==============
 full_name              name as the person writes it (required unless           name, 姓名
-                       native_name is given); never split
+                       native_name is given); never split; pronouns,
+                       credentials and emoji are taken apart (the report
+                       keeps the name as written)
 native_name            name in the person's own script (欧阳娜娜)                 中文名
 email                  e-mail (stored lower case)                              e-mail, 邮箱
 phone                  phone; ``+`` and a country code win over the default    mobile, 电话, 手机
 city                   city                                                    城市
-country                ISO 3166-1 alpha-2 code (CN, US)                        国家
+country                ISO 3166-1 code (CN, US, CHN) or a name that names one  国家
+                       country (China, 中国); anything else is kept as
+                       written (``country_as_written``)
 current_employer       employer as written                                     company, 公司
 current_title          job title                                               title, 职位
 highest_degree         phd, msc, bsc or other (PhD, 博士, 硕士, 本科 accepted)     degree, 学历
@@ -53,8 +57,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from talent.countries import country_code
 from talent.models import Candidate
-from talent.services.names import clean_name, split_name_scripts
+from talent.services.names import clean_name, name_decorations_split, split_name_scripts
 
 from .base import (
     ImportFileError,
@@ -134,12 +139,16 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
         if looks_like_formula(value):
             errors[name] = _("“%(value)s” looks like a spreadsheet formula; not imported.") % {"value": value[:60]}
             cells[name] = ""
-    full_name, native_name = split_name_scripts(cells.get("full_name", ""), cells.get("native_name", ""))
+    written = cells.get("full_name", "")
+    cleaned, decorations = name_decorations_split(written)
+    full_name, native_name = split_name_scripts(cleaned, cells.get("native_name", ""))
     if not full_name and native_name:
         full_name = native_name
     if not full_name:
         return None, _("no name")
     record = PersonRecord(full_name=full_name, native_name=native_name, field_errors=errors)
+    if decorations or cleaned != clean_name(written):
+        record.name_as_written, record.name_decorations = written, decorations
     email = cells.get("email", "")
     if email:
         if valid_email(email):
@@ -155,10 +164,13 @@ def person_from_cells(cells: dict[str, str]) -> tuple[PersonRecord | None, str]:
 
         record.affiliations = resolve_affiliations(fields["current_employer"]) or [fields["current_employer"]]
     if cells.get("country"):
-        if re.fullmatch(r"[A-Za-z]{2}", cells["country"]):
-            fields["country"] = cells["country"].upper()
+        code = country_code(cells["country"])
+        if code:
+            fields["country"] = code
         else:
-            errors["country"] = _("“%(value)s” is not a two-letter country code.") % {"value": cells["country"]}
+            fields["country_as_written"] = clean_name(cells["country"])[:100]
+            errors["country"] = _("“%(value)s” is not one country's name or code: kept as written, "
+                                  "no country code set.") % {"value": cells["country"]}
     if cells.get("highest_degree"):
         degree = degree_parse(cells["highest_degree"])
         if degree:

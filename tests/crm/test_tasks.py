@@ -164,6 +164,7 @@ def test_every_beat_entry_names_a_registered_task(settings):
     from compensation.tasks import offers_expire_overdue_task
 
     schedule = settings.CELERY_BEAT_SCHEDULE
+    celery_app.loader.import_default_modules()  # what a worker does at start: the apps' tasks modules
 
     assert schedule["crm-openings-rescore-all"]["task"] == tasks.openings_rescore_all_task.name
     assert schedule["compensation-offers-expire-overdue"]["task"] == offers_expire_overdue_task.name

@@ -8,6 +8,7 @@ from talent.models import (
     Candidate,
     CandidateMerge,
     CareerEntry,
+    ErasedIdentity,
     ImportRun,
     PossibleDuplicate,
     Publication,
@@ -125,3 +126,11 @@ class CandidateMergeFactory(DjangoModelFactory):
     survivor = factory.SubFactory(CandidateFactory)
     merged_ids = factory.LazyFunction(list)
     reason = "same person"
+
+
+class ErasedIdentityFactory(DjangoModelFactory):
+    class Meta:
+        model = ErasedIdentity
+
+    kind = ErasedIdentity.Kind.EMAIL
+    digest = factory.Sequence(lambda n: f"{n:064x}")

@@ -234,7 +234,8 @@ def test_clash_with_a_concurrent_writer_keeps_nothing_half_written(venues):
     def concurrent_import(_rows):  # called during planning: another import stores the same paper meanwhile
         if not Pub.objects.exists():
             Pub.objects.create(title="Learning to Walk with Deep Reinforcement Learning",
-                               title_key="learningtowalkwithdeepreinforcementlearning", year=2017)
+                               title_key="learningtowalkwithdeepreinforcementlearning", year=2017,
+                               venue_key="v:neurips")
 
     with pytest.raises(ImportFileError, match="Run it again"):
         import_file("proceedings", SMALL.read_bytes(), progress=concurrent_import)

@@ -253,3 +253,47 @@ def test_recognise_every_conference_of_the_shipped_proceedings_file(index):
     assert {raw: (m.acronym, m.tier) for raw, m in matches.items()} == {
         "NIPS": ("NeurIPS", 1), "ICML": ("ICML", 1), "ICLR": ("ICLR", 1),
     }
+
+
+def _venue_table() -> list[dict[str, str]]:
+    """Real venue strings with the venue they are (tests/talent/data/venues/venue_strings.csv).
+
+    ``expected`` is a venue acronym, or ``unknown``, ``workshop``, ``tutorial``, ``newsletter``,
+    ``book``, ``thesis`` or ``preprint`` (a preprint server other than arXiv).
+    """
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "venues" / "venue_strings.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_venue_table_has_at_least_two_hundred_real_strings():
+    rows = _venue_table()
+
+    assert len(rows) >= 200
+    assert all(row["source"] for row in rows)
+    assert sum(row["expected"] in ("unknown", "workshop", "tutorial", "newsletter", "book") for row in rows) >= 50
+
+
+@pytest.mark.parametrize("row", _venue_table(), ids=lambda row: row["venue"][:60])
+def test_venue_table_string_is_recognised_as_what_it_is(index, row):
+    match = index.recognise(row["venue"])
+
+    found = match.acronym or match.side or ("preprint" if match.is_preprint else "unknown")
+    assert found == row["expected"]
+    if match.side in ("workshop", "tutorial", "newsletter", "book", "thesis") or found == "unknown":
+        assert (match.venue_id, match.tier) == (None, 0)
+    assert match.is_workshop == (match.side in ("workshop", "tutorial"))
+
+
+@pytest.mark.parametrize("raw", [
+    "ICML Invertible Neural Networks and Normalizing Flows", "NIPS 2016 Tutorial",
+    "AAAI Portuguese Conference on AI", "SIGKDD Explor. Newsl.", "Pattern Recognition (ICPR), 23rd International Conference on",
+    "Neural Networks: Tricks of the Trade",
+])
+def test_no_string_of_another_kind_is_promoted_to_a_top_tier_venue(index, raw):
+    match = index.recognise(raw)
+
+    assert match.tier != 1, match
