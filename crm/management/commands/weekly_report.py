@@ -32,12 +32,14 @@ class Command(BaseCommand):
         from crm.reports.delivery import (
             ReportInFlight,
             ReportNotDeliverable,
+            report_language,
             stored_rendering,
-            weekly_report_build,
             weekly_report_send,
             weekly_report_write,
+            weekly_reports_prepare,
         )
-        from crm.reports.selectors import BaseConverter
+        from crm.reports.render import report_render
+        from crm.reports.selectors import BaseConverter, reports_figures
         from crm.reports.team import report_manager_ids
         from crm.reports.weeks import Week, week_last_complete
 
@@ -54,12 +56,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Weekly report {target.label} ({target.start_on} to {target.end_on}), "
                           f"{len(managers)} manager(s){' — dry run, nothing sent' if dry_run else ''}.")
         failures = 0
+        # The figures of all managers at once (the same queries as for one); sending renders from them.
+        if dry_run:
+            batch = reports_figures(managers=managers, week=target, converter=converter)
+        else:
+            weekly_reports_prepare(week=target, manager_ids=[m.pk for m in managers], converter=converter)
         for user in managers:
             label = user.email or user.get_username()
             rendered = None
             if dry_run:
-                payload, rendered = weekly_report_build(manager=user, week=target, converter=converter,
-                                                        with_charts=bool(output))
+                payload = batch[user.pk]
+                rendered = report_render(payload, language=report_language(user), with_charts=bool(output))
                 self.stdout.write(f"  {label}: rendered ({self._figures(payload)})")
             else:
                 try:
